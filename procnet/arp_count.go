@@ -1,0 +1,94 @@
+package procnet
+
+import "io"
+
+// ARPCounts counts the rows of one class each.
+type ARPCounts struct {
+	Complete   uint64
+	Incomplete uint64 // INCOMPLETE or FAILED
+	Permanent  uint64
+	Proxy      uint64
+}
+
+// Total is the number of rows counted.
+func (c ARPCounts) Total() uint64 { return c.Complete + c.Incomplete + c.Permanent + c.Proxy }
+
+func (c *ARPCounts) add(s ARPState) {
+	switch s {
+	case ARPComplete:
+		c.Complete++
+	case ARPPermanent:
+		c.Permanent++
+	case ARPProxy:
+		c.Proxy++
+	default:
+		c.Incomplete++
+	}
+}
+
+// ARPSummary is the result of the counting pass over net/arp.
+type ARPSummary struct {
+	ARPCounts
+	// PerDevice counts rows per device name; proxy rows bound to no device
+	// are under "*".
+	PerDevice map[string]*ARPCounts
+}
+
+// CountARP counts the rows of net/arp by class and device without keeping
+// them: it allocates per device, not per row.
+func (fs FS) CountARP() (ARPSummary, error) {
+	var sum ARPSummary
+	err := fs.parseFile(arpFile, func(r io.Reader, name string) (err error) {
+		sum, err = ParseARPCounts(r, name)
+		return err
+	})
+	return sum, err
+}
+
+// ParseARPCounts runs the counting pass over the net/arp format from r;
+// name is used in errors.
+func ParseARPCounts(r io.Reader, name string) (ARPSummary, error) {
+	sum := ARPSummary{PerDevice: make(map[string]*ARPCounts, 8)}
+	var lastDev []byte
+	var last *ARPCounts
+	err := walkARP(r, name, func(row *arpRow) error {
+		if !isIPv4Text(row.ip) {
+			return numberError("IP address", row.ip, errNumberSyntax)
+		}
+		st := stateOf(row.flags)
+		sum.add(st)
+		if last == nil || string(lastDev) != string(row.device) {
+			dc := sum.PerDevice[string(row.device)]
+			if dc == nil {
+				dc = &ARPCounts{}
+				sum.PerDevice[string(row.device)] = dc
+			}
+			last, lastDev = dc, append(lastDev[:0], row.device...)
+		}
+		last.add(st)
+		return nil
+	})
+	return sum, err
+}
+
+// isIPv4Text reports whether b is a dotted-quad IPv4 address.
+func isIPv4Text(b []byte) bool {
+	parts, digits, val := 0, 0, 0
+	for i := 0; i <= len(b); i++ {
+		if i == len(b) || b[i] == '.' {
+			if digits == 0 || val > 255 {
+				return false
+			}
+			parts++
+			digits, val = 0, 0
+			continue
+		}
+		c := b[i]
+		if c < '0' || c > '9' || digits == 3 {
+			return false
+		}
+		val = val*10 + int(c-'0')
+		digits++
+	}
+	return parts == 4
+}

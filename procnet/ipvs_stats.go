@@ -1,0 +1,94 @@
+package procnet
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// IPVSCounters is one row of the IPVS statistics: connections, packets and
+// bytes in and out. In a rates row the values are per second.
+type IPVSCounters struct {
+	Conns      uint64
+	InPackets  uint64
+	OutPackets uint64
+	InBytes    uint64
+	OutBytes   uint64
+}
+
+// IPVSStats is net/ip_vs_stats: totals since the module was loaded (or
+// zeroed by ipvsadm -Z) and the kernel's own rate estimates.
+type IPVSStats struct {
+	Totals IPVSCounters
+	Rates  IPVSCounters
+}
+
+const ipvsStatsFile = "net/ip_vs_stats"
+
+// IPVSStats reads net/ip_vs_stats.
+func (fs FS) IPVSStats() (IPVSStats, error) {
+	var st IPVSStats
+	err := fs.parseFile(ipvsStatsFile, func(r io.Reader, name string) (err error) {
+		st, err = ParseIPVSStats(r, name)
+		return err
+	})
+	return st, err
+}
+
+// ParseIPVSStats parses the net/ip_vs_stats format from r; name is used in
+// errors. The two value rows are the first and second lines that consist
+// of five hex numbers.
+func ParseIPVSStats(r io.Reader, name string) (IPVSStats, error) {
+	var st IPVSStats
+	s := newLineScanner(r, name)
+	rows := 0
+	for s.next() {
+		f := s.fields
+		if len(f) == 0 || !isHexNumber(f[0]) {
+			continue // headings and the blank separator
+		}
+		if rows == 2 {
+			return st, s.errorf("unexpected third row of values")
+		}
+		dst := &st.Totals
+		if rows == 1 {
+			dst = &st.Rates
+		}
+		if err := parseIPVSCounters(f, dst); err != nil {
+			return st, s.errorf("%w", err)
+		}
+		rows++
+	}
+	if err := s.err(); err != nil {
+		return st, err
+	}
+	if rows != 2 {
+		return st, &ParseError{File: name, Err: fmt.Errorf("found %d rows of values, want 2", rows)}
+	}
+	return st, nil
+}
+
+// parseIPVSCounters parses five hex fields: conns, packets in and out,
+// bytes in and out.
+func parseIPVSCounters(f [][]byte, dst *IPVSCounters) error {
+	if len(f) != 5 {
+		return fmt.Errorf("%d values, want 5", len(f))
+	}
+	names := [5]string{"conns", "incoming packets", "outgoing packets", "incoming bytes", "outgoing bytes"}
+	vals := [5]*uint64{&dst.Conns, &dst.InPackets, &dst.OutPackets, &dst.InBytes, &dst.OutBytes}
+	for i, b := range f {
+		v, err := parseHex(b, 64)
+		if err != nil {
+			return numberError(names[i], b, err)
+		}
+		*vals[i] = v
+	}
+	return nil
+}
+
+// isHexNumber reports whether b is made of hex digits only; headings such
+// as "Conns" contain other letters.
+func isHexNumber(b []byte) bool {
+	_, err := parseHex(b, 64)
+	return err == nil || errors.Is(err, errNumberRange)
+}

@@ -1,0 +1,47 @@
+package procnet
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path"
+)
+
+// GCThresh holds the neighbour table's garbage-collection thresholds. At
+// Thresh3 entries the kernel refuses new ones.
+type GCThresh struct {
+	Thresh1 uint64
+	Thresh2 uint64
+	Thresh3 uint64
+}
+
+// GCThresh reads sys/net/{ipv4,ipv6}/neigh/default/gc_thresh{1,2,3}. The
+// sysctls are visible only in the initial network namespace.
+func (fs FS) GCThresh(f Family) (GCThresh, error) {
+	var t GCThresh
+	dst := [3]*uint64{&t.Thresh1, &t.Thresh2, &t.Thresh3}
+	for i, d := range dst {
+		rel := path.Join("sys/net", f.sysctlDir(), "neigh/default", fmt.Sprintf("gc_thresh%d", i+1))
+		v, err := fs.readUintFile(rel)
+		if err != nil {
+			return GCThresh{}, err
+		}
+		*d = v
+	}
+	return t, nil
+}
+
+// readUintFile reads a file holding one decimal number.
+func (fs FS) readUintFile(rel string) (uint64, error) {
+	name := fs.Path(rel)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return 0, err
+	}
+	text := bytes.TrimSpace(b)
+	v, err := parseDec(text, 63)
+	if err != nil {
+		return 0, &ParseError{File: name, Line: 1, Err: numberError("value", text, err)}
+	}
+	return v, nil
+}
