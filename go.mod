@@ -9,3 +9,8 @@ require (
 	github.com/prometheus/procfs v0.23.0
 	golang.org/x/sys v0.49.0
 )
+
+require (
+	github.com/mackerelio/golib v1.2.1 // indirect
+	golang.org/x/text v0.25.0 // indirect
+)
