@@ -50,11 +50,5 @@ func (fs FS) Path(rel string) string { return filepath.Join(fs.root, rel) }
 // the file's path for error messages. A missing file gives an
 // *os.PathError, which wraps fs.ErrNotExist.
 func (fs FS) parseFile(rel string, parse func(r io.Reader, name string) error) error {
-	name := fs.Path(rel)
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return parse(f, name)
+	return parsePath(fs.Path(rel), parse)
 }

@@ -1,0 +1,69 @@
+package metricout
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"regexp"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
+)
+
+// Options are the flags every metric plugin takes.
+type Options struct {
+	Prefix     string
+	Tempfile   string
+	ProcfsRoot string
+	Version    bool
+}
+
+// Register adds -metric-key-prefix, -tempfile, -procfs-root and -version
+// to fs. The standard flag package takes both -name and --name.
+func (o *Options) Register(fs *flag.FlagSet, defaultPrefix string) {
+	fs.StringVar(&o.Prefix, "metric-key-prefix", defaultPrefix, "metric key prefix")
+	fs.StringVar(&o.Tempfile, "tempfile", "", "state file for rates (default: one per arguments and network namespace under $MACKEREL_PLUGIN_WORKDIR or the temp dir)")
+	fs.StringVar(&o.ProcfsRoot, "procfs-root", "", "procfs root (default $HOST_PROC, else /proc)")
+	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
+}
+
+var metricNamePattern = regexp.MustCompile(`^[-a-zA-Z0-9_]+(\.[-a-zA-Z0-9_]+)*$`)
+
+// Validate checks what the flag package cannot.
+func (o *Options) Validate() error {
+	if !metricNamePattern.MatchString(o.Prefix) {
+		return fmt.Errorf("invalid -metric-key-prefix %q: use letters, digits, '-', '_' and single dots", o.Prefix)
+	}
+	return nil
+}
+
+// StatePath is -tempfile, or a path distinct per program, arguments and
+// network namespace.
+func (o *Options) StatePath(program string, args []string) string {
+	if o.Tempfile != "" {
+		return o.Tempfile
+	}
+	return statefile.DefaultPath(program, args)
+}
+
+// Parse parses args into fs. It returns (false, 0) when the program
+// should go on, or (true, exit code) when it has already answered: usage
+// on stdout for -h (exit 0), or a one-line error on stderr (exit 2).
+func Parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (done bool, code int) {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fmt.Fprintf(stdout, "Usage of %s:\n", fs.Name())
+		fs.PrintDefaults()
+		return true, 0
+	}
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v (see -h)\n", fs.Name(), err)
+		return true, 2
+	}
+	return false, 0
+}

@@ -1,0 +1,51 @@
+package metricout
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	mp "github.com/mackerelio/go-mackerel-plugin-helper"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/version"
+)
+
+// Plugin is what a metric plugin provides once its flags are parsed.
+type Plugin interface {
+	// Graphs returns the graph definitions, keyed below the prefix.
+	Graphs() map[string]mp.Graphs
+	// Collect writes the values; it returns how many sources it could
+	// read, having told stderr (through w.Warnf) about the others.
+	Collect(w *Writer) int
+}
+
+// Run answers -version, the agent's request for graph definitions, or a
+// request for values. The exit code is 0 when at least one source was
+// read; the agent ignores it, but a user at a shell does not.
+func Run(name string, opts *Options, args []string, p Plugin, stdout, stderr io.Writer) int {
+	if opts.Version {
+		fmt.Fprintf(stdout, "%s %s\n", name, version.Version)
+		return 0
+	}
+	if err := opts.Validate(); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 2
+	}
+	if os.Getenv(MetaEnv) != "" {
+		if err := WriteDefinitions(stdout, opts.Prefix, p.Graphs()); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			return 1
+		}
+		return 0
+	}
+	w := NewWriter(stdout, stderr, opts.Prefix, opts.StatePath(name, args), time.Now())
+	read := p.Collect(w)
+	if err := w.Close(); err != nil {
+		fmt.Fprintf(stderr, "%s: writing values: %v\n", name, err)
+		return 1
+	}
+	if read == 0 {
+		return 1
+	}
+	return 0
+}

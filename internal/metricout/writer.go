@@ -1,0 +1,137 @@
+package metricout
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// Writer writes one run's values under a metric key prefix.
+type Writer struct {
+	out       *bufio.Writer
+	stderr    io.Writer
+	prefix    string
+	now       time.Time
+	stamp     []byte // "\t<unix time>\n"
+	line      []byte
+	statePath string
+	last      state
+	loaded    bool
+	counters  map[string]float64
+	err       error
+}
+
+// NewWriter returns a Writer for a run at now. statePath is where the
+// counters are kept between runs; stderr receives one line per skipped
+// value class or state problem.
+func NewWriter(stdout, stderr io.Writer, prefix, statePath string, now time.Time) *Writer {
+	w := &Writer{
+		out:       bufio.NewWriterSize(stdout, 64<<10),
+		stderr:    stderr,
+		prefix:    prefix,
+		now:       now,
+		statePath: statePath,
+		line:      make([]byte, 0, 256),
+	}
+	w.stamp = strconv.AppendInt(append(w.stamp, '\t'), now.Unix(), 10)
+	w.stamp = append(w.stamp, '\n')
+	return w
+}
+
+// Gauge writes a value as it is. key is below the prefix, parts joined by
+// dots, and must already be a valid metric name.
+func (w *Writer) Gauge(key string, v uint64) {
+	w.begin(key)
+	w.line = strconv.AppendUint(w.line, v, 10)
+	w.end()
+}
+
+// GaugeKey is Gauge for a key built in a caller's buffer, so that a large
+// table is written without allocating per value.
+func (w *Writer) GaugeKey(key []byte, v uint64) {
+	w.line = append(w.line[:0], w.prefix...)
+	w.line = append(w.line, '.')
+	w.line = append(w.line, key...)
+	w.line = append(w.line, '\t')
+	w.line = strconv.AppendUint(w.line, v, 10)
+	w.end()
+}
+
+// Counter records a monotonically increasing counter and writes its
+// per-minute rate since the previous run, when there is an honest one.
+func (w *Writer) Counter(key string, v uint64) {
+	if !w.loaded {
+		w.loadState()
+	}
+	full := w.prefix + "." + key
+	cur := float64(v)
+	w.counters[full] = cur
+	last, ok := w.last.values[full]
+	if !ok {
+		return
+	}
+	rate, ok := perMinute(last, cur, w.elapsed())
+	if !ok {
+		return
+	}
+	w.begin(key)
+	w.line = strconv.AppendFloat(w.line, rate, 'f', -1, 64)
+	w.end()
+}
+
+// Warnf writes one line to stderr about something skipped.
+func (w *Writer) Warnf(format string, args ...any) {
+	fmt.Fprintf(w.stderr, format+"\n", args...)
+}
+
+func (w *Writer) begin(key string) {
+	w.line = append(w.line[:0], w.prefix...)
+	w.line = append(w.line, '.')
+	w.line = append(w.line, key...)
+	w.line = append(w.line, '\t')
+}
+
+func (w *Writer) end() {
+	w.line = append(w.line, w.stamp...)
+	if _, err := w.out.Write(w.line); err != nil && w.err == nil {
+		w.err = err
+	}
+}
+
+func (w *Writer) loadState() {
+	w.loaded = true
+	w.counters = make(map[string]float64, 16)
+	st, err := loadState(w.statePath)
+	if err != nil {
+		w.Warnf("%v", err)
+	}
+	w.last = st
+}
+
+// Close flushes the values and saves the counters for the next run. When
+// the previous state is under a second old it is kept as it is: a rate
+// over less than a second is noise, and the older state still gives an
+// honest rate on the next run.
+func (w *Writer) Close() error {
+	err := w.out.Flush()
+	if w.err != nil {
+		err = w.err
+	}
+	if w.counters == nil {
+		return err
+	}
+	if !w.last.time.IsZero() && w.elapsed() < 1 {
+		w.Warnf("state file %s was written under a second ago: rates skipped this run", w.statePath)
+		return err
+	}
+	if serr := saveState(w.statePath, w.now, w.counters); serr != nil {
+		w.Warnf("%v: rates will be missing on the next run", serr)
+	}
+	return err
+}
+
+// elapsed is the whole seconds since the previous run, counted as the
+// helper counts them.
+func (w *Writer) elapsed() int64 { return w.now.Unix() - w.last.time.Unix() }

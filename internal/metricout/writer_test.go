@@ -1,0 +1,98 @@
+package metricout
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var t0 = time.Unix(1_800_000_000, 0)
+
+func TestWriterGaugesAndFirstRun(t *testing.T) {
+	var out, errs bytes.Buffer
+	path := filepath.Join(t.TempDir(), "state.json")
+	w := NewWriter(&out, &errs, "p.x", path, t0)
+	w.Gauge("size", 7)
+	w.GaugeKey([]byte("a.b"), 1)
+	w.Counter("c.d", 100) // first run: no rate
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := "p.x.size\t7\t1800000000\np.x.a.b\t1\t1800000000\n"
+	if out.String() != want {
+		t.Errorf("output %q, want %q", out.String(), want)
+	}
+	var st map[string]any
+	b, _ := os.ReadFile(path)
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st["_lastTime"] != float64(1800000000) || st["p.x.c.d"] != float64(100) || len(st) != 2 {
+		t.Errorf("state %v: want _lastTime and the counter only", st)
+	}
+}
+
+func TestWriterRates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	write := func(content string) {
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name, state, wantOut, wantErr string
+		keepsState                    bool
+	}{
+		{"rate over 30 s", `{"_lastTime":1799999970,"p.c":100}`, "p.c\t60\t1800000000\n", "", false},
+		{"counter went back", `{"_lastTime":1799999940,"p.c":1000}`, "", "", false},
+		{"gap too long", `{"_lastTime":1799990000,"p.c":1}`, "", "", false},
+		{"state of this second", `{"_lastTime":1800000000,"p.c":1}`, "", "under a second ago", true},
+		{"empty state", ``, "", "not valid JSON", false},
+		{"truncated state", `{"_lastTime":17999`, "", "not valid JSON", false},
+		{"foreign state", `[1,2,3]`, "", "not valid JSON", false},
+		{"state without time", `{"p.c":1}`, "", "no valid _lastTime", false},
+		{"helper's state with other values", `{"_lastTime":1799999940,"p.c":40,".last_diff.p.c":3,"other":"x"}`, "p.c\t90\t1800000000\n", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			write(tt.state)
+			var out, errs bytes.Buffer
+			w := NewWriter(&out, &errs, "p", path, t0)
+			w.Counter("c", 130)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tt.wantOut {
+				t.Errorf("output %q, want %q", out.String(), tt.wantOut)
+			}
+			if tt.wantErr == "" && errs.Len() > 0 || !strings.Contains(errs.String(), tt.wantErr) {
+				t.Errorf("stderr %q, want %q", errs.String(), tt.wantErr)
+			}
+			b, _ := os.ReadFile(path)
+			if tt.keepsState != (string(b) == tt.state) {
+				t.Errorf("state now %q (kept: %v, want kept: %v)", b, string(b) == tt.state, tt.keepsState)
+			}
+		})
+	}
+}
+
+func TestWriterUnwritableStateStillPrintsValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no-such-dir", "state.json")
+	var out, errs bytes.Buffer
+	w := NewWriter(&out, &errs, "p", path, t0)
+	w.Gauge("g", 1)
+	w.Counter("c", 1)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "p.g\t1\t1800000000\n" {
+		t.Errorf("output %q", out.String())
+	}
+	if !strings.Contains(errs.String(), "rates will be missing on the next run") {
+		t.Errorf("stderr %q does not explain the state problem", errs.String())
+	}
+}

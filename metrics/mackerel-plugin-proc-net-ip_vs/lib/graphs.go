@@ -1,0 +1,38 @@
+package ipvs
+
+import (
+	mp "github.com/mackerelio/go-mackerel-plugin-helper"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
+)
+
+// graphs are wildcard graphs over services (#) and real servers (*), so
+// that services added after the agent started are graphed too. Within
+// one wildcard graph no metric name is a prefix of another.
+func graphs() map[string]mp.Graphs {
+	return map[string]mp.Graphs{
+		"#.weight": {Label: "IPVS real server weight", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "*", Label: "Weight"},
+		}},
+		"#.active_conns": {Label: "IPVS real server active connections", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "*", Label: "Active connections"},
+		}},
+		"#.inactive_conns": {Label: "IPVS real server inactive connections", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "*", Label: "Inactive connections"},
+		}},
+		"#.real_servers": {Label: "IPVS real servers per service", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "total", Label: "Real servers"},
+			{Name: "available", Label: "Real servers with weight > 0"},
+		}},
+		"stats.connections": {Label: "IPVS connections", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "conns", Label: "Connections per minute", Diff: true},
+		}},
+		"stats.packets": {Label: "IPVS packets", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "in", Label: "Incoming packets per minute", Diff: true},
+			{Name: "out", Label: "Outgoing packets per minute", Diff: true},
+		}},
+		"stats.bytes": {Label: "IPVS bytes", Unit: metricout.UnitBytes, Metrics: []mp.Metrics{
+			{Name: "in", Label: "Incoming bytes per minute", Diff: true},
+			{Name: "out", Label: "Outgoing bytes per minute", Diff: true},
+		}},
+	}
+}

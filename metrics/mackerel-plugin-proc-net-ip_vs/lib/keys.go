@@ -1,0 +1,37 @@
+package ipvs
+
+import (
+	"net/netip"
+	"strconv"
+
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+// appendServiceID appends the documented service id: <PROTO>_<addr>_<port>,
+// or FWM_<mark in decimal>. IPv6 is written compressed (RFC 5952); dots
+// and colons become '_'.
+func appendServiceID(b []byte, s *procnet.Service) []byte {
+	b = append(b, s.Protocol...)
+	b = append(b, '_')
+	if s.IsFWM() {
+		return strconv.AppendUint(b, uint64(s.FirewallMark), 10)
+	}
+	return appendAddrPort(b, s.Addr, s.Port)
+}
+
+// appendRealServerID appends <addr>_<port>.
+func appendRealServerID(b []byte, rs *procnet.RealServer) []byte {
+	return appendAddrPort(b, rs.Addr, rs.Port)
+}
+
+func appendAddrPort(b []byte, a netip.Addr, port uint16) []byte {
+	start := len(b)
+	b = a.AppendTo(b)
+	for i := start; i < len(b); i++ {
+		if b[i] == '.' || b[i] == ':' {
+			b[i] = '_'
+		}
+	}
+	b = append(b, '_')
+	return strconv.AppendUint(b, uint64(port), 10)
+}
