@@ -1,0 +1,84 @@
+package testbin
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync/atomic"
+	"testing"
+)
+
+// NetNS is a network namespace made for one test, holding a veth pair
+// (Dev and its peer) that is up, with 10.77.0.1/16 on Dev.
+type NetNS struct {
+	Name string
+	Dev  string
+}
+
+var netnsSeq atomic.Int64
+
+// NewNetNS creates a namespace for the test and deletes it (and with it
+// every neighbour entry added inside) when the test ends. The test is
+// skipped, with the reason, unless it runs as root with iproute2.
+func NewNetNS(tb testing.TB) *NetNS {
+	tb.Helper()
+	if os.Geteuid() != 0 {
+		tb.Skip("needs root to create network namespaces")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		tb.Skip("needs the ip command (iproute2)")
+	}
+	ns := &NetNS{Name: fmt.Sprintf("procnet-test-%d-%d", os.Getpid(), netnsSeq.Add(1)), Dev: "veth0"}
+	if out, err := exec.Command("ip", "netns", "add", ns.Name).CombinedOutput(); err != nil {
+		tb.Skipf("cannot create a network namespace here: %v: %s", err, out)
+	}
+	tb.Cleanup(func() {
+		if out, err := exec.Command("ip", "netns", "delete", ns.Name).CombinedOutput(); err != nil {
+			tb.Errorf("deleting namespace %s: %v: %s", ns.Name, err, out)
+		}
+	})
+	ns.IP(tb, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	ns.IP(tb, "link", "set", "veth0", "up")
+	ns.IP(tb, "link", "set", "veth1", "up")
+	ns.IP(tb, "addr", "add", "10.77.0.1/16", "dev", "veth0")
+	return ns
+}
+
+// IP runs `ip -n NAME args...` and fails the test on an error.
+func (ns *NetNS) IP(tb testing.TB, args ...string) {
+	tb.Helper()
+	if out, err := exec.Command("ip", append([]string{"-n", ns.Name}, args...)...).CombinedOutput(); err != nil {
+		tb.Fatalf("ip -n %s %v: %v: %s", ns.Name, args, err, out)
+	}
+}
+
+// Batch feeds commands to `ip -n NAME -batch -`, for many entries at once.
+func (ns *NetNS) Batch(tb testing.TB, commands []byte) {
+	tb.Helper()
+	cmd := exec.Command("ip", "-n", ns.Name, "-batch", "-")
+	cmd.Stdin = bytes.NewReader(commands)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("ip -batch: %v: %s", err, out)
+	}
+}
+
+// Run runs bin inside the namespace, like Run.
+func (ns *NetNS) Run(tb testing.TB, env []string, bin string, args ...string) Result {
+	tb.Helper()
+	cmd := exec.Command("ip", append([]string{"netns", "exec", ns.Name, bin}, args...)...)
+	cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", "TMPDIR=" + tb.TempDir()}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	res := Result{Stdout: stdout.String(), Stderr: stderr.String()}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		res.ExitCode = exit.ExitCode()
+	case err != nil:
+		tb.Fatalf("ip netns exec %s %s: %v", ns.Name, bin, err)
+	}
+	return res
+}

@@ -1,0 +1,159 @@
+package arp
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+)
+
+const pkg = "github.com/procnet/mackerel-plugin-proc-net/metrics/mackerel-plugin-proc-net-arp"
+
+func TestFixtureOutputs(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	tests := []struct {
+		golden string
+		root   string
+		args   []string
+		stderr string
+	}{
+		{"arp-mixed-states", "arp-mixed-states", nil,
+			name + ": skipping inet6 neighbour table size and GC counters: open ROOT/net/stat/ndisc_cache: no such file or directory\n" +
+				name + ": skipping inet6 gc_thresh: open ROOT/sys/net/ipv6/neigh/default/gc_thresh1: no such file or directory\n"},
+		{"arp-mixed-states-table-only", "arp-mixed-states", []string{"-table-only"},
+			name + ": skipping inet6 neighbour table size and GC counters: open ROOT/net/stat/ndisc_cache: no such file or directory\n" +
+				name + ": skipping inet6 gc_thresh: open ROOT/sys/net/ipv6/neigh/default/gc_thresh1: no such file or directory\n"},
+		{"container", "container", nil,
+			name + ": skipping inet neighbour table size and GC counters: open ROOT/net/stat/arp_cache: no such file or directory\n" +
+				name + ": skipping inet gc_thresh: open ROOT/sys/net/ipv4/neigh/default/gc_thresh1: no such file or directory\n" +
+				name + ": skipping inet6 neighbour table size and GC counters: open ROOT/net/stat/ndisc_cache: no such file or directory\n" +
+				name + ": skipping inet6 gc_thresh: open ROOT/sys/net/ipv6/neigh/default/gc_thresh1: no such file or directory\n"},
+		{"lvs-director-prefix", "lvs-director", []string{"-metric-key-prefix", "host1.arp"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			root := testbin.Fixture(tt.root)
+			args := append([]string{"-procfs-root", root, "-tempfile", filepath.Join(t.TempDir(), "s")}, tt.args...)
+			res := testbin.Run(t, bin, nil, args...)
+			if res.ExitCode != 0 {
+				t.Errorf("exit %d", res.ExitCode)
+			}
+			if want := strings.ReplaceAll(tt.stderr, "ROOT", root); res.Stderr != want {
+				t.Errorf("stderr\n%s\nwant\n%s", res.Stderr, want)
+			}
+			got, _ := testbin.Values(t, res.Stdout)
+			testbin.Golden(t, tt.golden, got)
+		})
+	}
+}
+
+// -table-only must not open net/arp at all: on a tree whose net/arp is
+// a directory, any read would fail and say so.
+func TestTableOnlyNeverOpensARP(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	root := t.TempDir()
+	copyTree(t, testbin.Fixture("lvs-director"), root)
+	os.Remove(filepath.Join(root, "net", "arp"))
+	if err := os.Mkdir(filepath.Join(root, "net", "arp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	res := testbin.Run(t, bin, nil, "-table-only", "-procfs-root", root, "-tempfile", filepath.Join(t.TempDir(), "s"))
+	if res.ExitCode != 0 || res.Stderr != "" || strings.Contains(res.Stdout, ".size") || !strings.Contains(res.Stdout, "table.ipv4_entries\t6\t") {
+		t.Errorf("exit %d stderr %q stdout\n%s", res.ExitCode, res.Stderr, res.Stdout)
+	}
+	res = testbin.Run(t, bin, nil, "-procfs-root", root, "-tempfile", filepath.Join(t.TempDir(), "s"))
+	if !strings.Contains(res.Stderr, "skipping ARP rows") || !strings.Contains(res.Stdout, "table.ipv4_entries") {
+		t.Errorf("without -table-only: stderr %q stdout\n%s", res.Stderr, res.Stdout)
+	}
+}
+
+func TestTargetFlagAndDeviceNames(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	arp := filepath.Join(t.TempDir(), "arp")
+	content := "IP address       HW type     Flags       HW address            Mask     Device\n" +
+		"10.0.0.1         0x1         0x2         52:54:00:12:34:56     *        eth0.100\n" +
+		"10.0.0.2         0x1         0x2         52:54:00:12:34:57     *        br-lan@x\n"
+	os.WriteFile(arp, []byte(content), 0o644)
+	res := testbin.Run(t, bin, nil, "-target", arp, "-procfs-root", testbin.Fixture("container"), "-tempfile", filepath.Join(t.TempDir(), "s"))
+	vals := testbin.ValueMap(t, res.Stdout)
+	if vals["proc.net.arp.size"] != 2 || vals["proc.net.arp.devices.eth0_100.complete"] != 1 || vals["proc.net.arp.devices.br-lan_x.complete"] != 1 {
+		t.Errorf("values %v", vals)
+	}
+}
+
+func TestGCRatesOverTwoRuns(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	state := filepath.Join(t.TempDir(), "s.json")
+	last := time.Now().Unix() - 60
+	// arp-mixed-states: table_fulls 1, forced_gc_runs 3, unresolved_discards 4.
+	prev := fmt.Sprintf(`{"_lastTime":%d,"proc.net.arp.gc.ipv4_table_fulls":0,"proc.net.arp.gc.ipv4_forced_gc_runs":1,"proc.net.arp.gc.ipv4_unresolved_discards":9}`, last)
+	os.WriteFile(state, []byte(prev), 0o600)
+	res := testbin.Run(t, bin, nil, "-table-only", "-procfs-root", testbin.Fixture("arp-mixed-states"), "-tempfile", state)
+	testbin.CheckRates(t, res.Stdout, map[string]float64{
+		"proc.net.arp.gc.ipv4_table_fulls":    1,
+		"proc.net.arp.gc.ipv4_forced_gc_runs": 2,
+	}, last)
+	if strings.Contains(res.Stdout, "unresolved_discards") {
+		t.Errorf("a counter that went backwards produced a rate:\n%s", res.Stdout)
+	}
+}
+
+func TestOldKernelWithoutTableFulls(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	state := filepath.Join(t.TempDir(), "s.json")
+	testbin.Run(t, bin, nil, "-table-only", "-procfs-root", testbin.Fixture("arp-cache-no-table-fulls"), "-tempfile", state)
+	b, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "table_fulls") || !strings.Contains(string(b), `"proc.net.arp.gc.ipv4_forced_gc_runs":2`) {
+		t.Errorf("state %s", b)
+	}
+}
+
+func TestMetaDefinesEveryKey(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	meta := testbin.Run(t, bin, []string{"MACKEREL_AGENT_PLUGIN_META=1"})
+	graphs := testbin.Meta(t, meta.Stdout)
+	testbin.Golden(t, "meta", meta.Stdout)
+	state := filepath.Join(t.TempDir(), "s.json")
+	testbin.Run(t, bin, nil, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)
+	b, _ := os.ReadFile(state)
+	var s = strings.Replace(string(b), `"_lastTime":`, fmt.Sprintf(`"_lastTime":%d,"x":`, time.Now().Unix()-60), 1)
+	os.WriteFile(state, []byte(s), 0o600)
+	res := testbin.Run(t, bin, nil, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)
+	vals := testbin.ValueMap(t, res.Stdout)
+	if _, ok := vals["proc.net.arp.gc.ipv6_forced_gc_runs"]; !ok || len(vals) != 27 {
+		t.Fatalf("expected every kind of value, got %d:\n%s", len(vals), res.Stdout)
+	}
+	for k := range vals {
+		if !testbin.Defined(graphs, k) {
+			t.Errorf("%s belongs to no graph definition", k)
+		}
+	}
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
