@@ -1,0 +1,92 @@
+package checkipvs
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
+)
+
+func TestParseOptions(t *testing.T) {
+	withDefaults := func(f func(*options)) options {
+		o := defaultOptions()
+		f(&o)
+		return o
+	}
+	tests := []struct {
+		args []string
+		want options
+	}{
+		{nil, defaultOptions()},
+		{[]string{"-s", "TCP:10.0.0.1:80", "--service=FWM:0x1", "-sUDP:[2001:db8::1]:53"}, withDefaults(func(o *options) {
+			o.Services = specs(t, "TCP:10.0.0.1:80", "FWM:1", "UDP:[2001:db8::1]:53")
+		})},
+		{[]string{"--expect", "TCP:10.0.0.9:80", "--expect=SCTP:10.0.0.2:3868"}, withDefaults(func(o *options) {
+			o.Expect = specs(t, "TCP:10.0.0.9:80", "SCTP:10.0.0.2:3868")
+		})},
+		{[]string{"-w", "50%", "-c", "1"}, withDefaults(func(o *options) {
+			o.Warning = threshold.Threshold{Value: 50, Percent: true}
+			o.Critical = threshold.Threshold{Value: 1}
+		})},
+		{[]string{"--warning-available=3", "--critical-available=25%"}, withDefaults(func(o *options) {
+			o.Warning = threshold.Threshold{Value: 3}
+			o.Critical = threshold.Threshold{Value: 25, Percent: true}
+		})},
+		{[]string{"-c", "0"}, withDefaults(func(o *options) { o.Critical = threshold.Threshold{} })},
+		{[]string{"--procfs-root", "/host/proc"}, withDefaults(func(o *options) { o.ProcfsRoot = "/host/proc" })},
+		{[]string{"--procfs-root=/host/proc", "--version"}, withDefaults(func(o *options) { o.ProcfsRoot, o.Version = "/host/proc", true })},
+	}
+	for _, tt := range tests {
+		got, err := parseOptions(tt.args)
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseOptions(%q) = %+v, %v; want %+v", tt.args, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseOptionsRejects(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"-x"}, "unknown flag `x'"},
+		{[]string{"--warning=1"}, "unknown flag `warning'"},
+		{[]string{"-w"}, "expected argument for flag `-w, --warning-available'"},
+		{[]string{"-w", "lots"}, `--warning-available: invalid threshold "lots": want a number or a percentage such as 80%`},
+		{[]string{"-w", ""}, `--warning-available: invalid threshold "": want a number or a percentage such as 80%`},
+		{[]string{"--critical-available=101%"}, `--critical-available: invalid threshold "101%": a percentage is at most 100%`},
+		{[]string{"-c", "-1"}, "expected argument for flag `-c, --critical-available', but got option `-1'"},
+		{[]string{"-c=-1"}, `--critical-available: invalid threshold "-1": want a number or a percentage such as 80%`},
+		{[]string{"-s", "TCP:10.0.0.1"}, `invalid service "TCP:10.0.0.1": want TCP:ADDR:PORT, IPv6 in brackets`},
+		{[]string{"--expect", "FWM:0"}, `invalid service "FWM:0": firewall mark "0": want a number from 1 to 4294967295, decimal or 0x hex`},
+		{[]string{"TCP:10.0.0.1:80"}, `unexpected argument "TCP:10.0.0.1:80"`},
+		{[]string{"--", "-s"}, `unexpected argument "-s"`},
+		{[]string{"-procfs-root", "/host/proc"}, "flag -procfs-root needs two dashes: --procfs-root"},
+		{[]string{"-expect=TCP:10.0.0.1:80"}, "flag -expect needs two dashes: --expect"},
+		{[]string{"-version"}, "flag -version needs two dashes: --version"},
+	}
+	for _, tt := range tests {
+		got, err := parseOptions(tt.args)
+		if err == nil || err.Error() != tt.wantErr {
+			t.Errorf("parseOptions(%q) = %+v, %v; want error %s", tt.args, got, err, tt.wantErr)
+		}
+	}
+}
+
+func TestParseOptionsHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"-w", "50%", "--help"}} {
+		_, err := parseOptions(args)
+		var help *helpRequest
+		if !errors.As(err, &help) {
+			t.Errorf("parseOptions(%q) = %v, want a help request", args, err)
+			continue
+		}
+		for _, want := range []string{"Usage:\n  check-ipvs [OPTIONS]", "--service=PROTO:ADDR:PORT", "--critical-available=N|N%", "--procfs-root=DIR", "3 UNKNOWN"} {
+			if !strings.Contains(help.usage, want) {
+				t.Errorf("parseOptions(%q): usage lacks %q:\n%s", args, want, help.usage)
+			}
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package checkipvs
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+// serviceSpec names one IPVS virtual service. It is comparable, so a spec
+// from the command line matches a service from net/ip_vs by ==.
+type serviceSpec struct {
+	Protocol string     // as the kernel prints it: TCP, UDP, SCTP, FWM, IP_<n>...
+	Addr     netip.Addr // invalid for FWM
+	Port     uint16
+	Mark     uint32 // FWM only
+}
+
+const protoFWM = "FWM"
+
+// kernelProtocols are the names ip_vs_proto_name prints; any other
+// protocol number is printed as IP_<n>.
+var kernelProtocols = []string{"TCP", "UDP", "SCTP", protoFWM, "IP", "ICMP", "ICMPv6"}
+
+// parseServiceSpec parses the --service and --expect syntax:
+// "TCP:10.0.0.1:80", "UDP:[2001:db8::1]:53", "FWM:1", "FWM:0x1".
+func parseServiceSpec(s string) (serviceSpec, error) {
+	proto, rest, ok := strings.Cut(s, ":")
+	if !ok || rest == "" {
+		return serviceSpec{}, fmt.Errorf("invalid service %q: want PROTO:ADDR:PORT (such as TCP:10.0.0.1:80) or FWM:MARK", s)
+	}
+	p, err := canonicalProtocol(proto)
+	if err != nil {
+		return serviceSpec{}, fmt.Errorf("invalid service %q: %w", s, err)
+	}
+	if p == protoFWM {
+		mark, err := parseMark(rest)
+		if err != nil {
+			return serviceSpec{}, fmt.Errorf("invalid service %q: %w", s, err)
+		}
+		return serviceSpec{Protocol: p, Mark: mark}, nil
+	}
+	ap, err := netip.ParseAddrPort(rest)
+	if err != nil || ap.Addr().Zone() != "" {
+		return serviceSpec{}, fmt.Errorf("invalid service %q: want %s:ADDR:PORT, IPv6 in brackets", s, p)
+	}
+	return serviceSpec{Protocol: p, Addr: ap.Addr(), Port: ap.Port()}, nil
+}
+
+// canonicalProtocol accepts a protocol name in any case and returns it
+// spelled as the kernel prints it.
+func canonicalProtocol(s string) (string, error) {
+	for _, p := range kernelProtocols {
+		if strings.EqualFold(s, p) {
+			return p, nil
+		}
+	}
+	if len(s) > 3 && strings.EqualFold(s[:3], "IP_") {
+		if n, err := strconv.ParseUint(s[3:], 10, 8); err == nil {
+			return "IP_" + strconv.FormatUint(n, 10), nil
+		}
+	}
+	return "", fmt.Errorf("unknown protocol %q: want TCP, UDP, SCTP, FWM or IP_<number>", s)
+}
+
+// parseMark accepts a decimal or 0x-prefixed hexadecimal firewall mark. A
+// leading zero does not mean octal, unlike strconv's base 0.
+func parseMark(s string) (uint32, error) {
+	digits, base := s, 10
+	if h, ok := strings.CutPrefix(strings.ToLower(s), "0x"); ok {
+		digits, base = h, 16
+	}
+	v, err := strconv.ParseUint(digits, base, 32)
+	if err != nil || v == 0 {
+		return 0, fmt.Errorf("firewall mark %q: want a number from 1 to 4294967295, decimal or 0x hex", s)
+	}
+	return uint32(v), nil
+}
+
+// specOf returns the spec that names svc.
+func specOf(svc *procnet.Service) serviceSpec {
+	if svc.IsFWM() {
+		return serviceSpec{Protocol: protoFWM, Mark: svc.FirewallMark}
+	}
+	return serviceSpec{Protocol: svc.Protocol, Addr: svc.Addr, Port: svc.Port}
+}
+
+// String returns the service in ipvsadm -Ln notation: "TCP 10.0.0.1:80",
+// "UDP [2001:db8::1]:53", "FWM 1".
+func (s serviceSpec) String() string {
+	if s.Protocol == protoFWM {
+		return protoFWM + " " + strconv.FormatUint(uint64(s.Mark), 10)
+	}
+	return s.Protocol + " " + netip.AddrPortFrom(s.Addr, s.Port).String()
+}
