@@ -1,0 +1,194 @@
+package checkarptable
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+// The kernel tests create network namespaces with veth pairs and
+// neighbour entries, and run the binary in them with `ip netns exec`,
+// where net/stat/arp_cache and the sysctls are hidden as in a container.
+// They run serially. The neighbour table is global: other processes may
+// add or remove entries meanwhile, so every threshold leaves a margin of
+// at least 50 entries around the expected count.
+
+// kernelEnv skips unless the test can change network namespaces.
+func kernelEnv(t testing.TB) (ipPath string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to create network namespaces and neighbour entries")
+	}
+	p, err := exec.LookPath("ip")
+	if err != nil {
+		t.Skip("needs iproute2 `ip` to create network namespaces")
+	}
+	if _, err := procnet.NeighTableFromNetlink(procnet.Inet); err != nil {
+		t.Skipf("rtnetlink unavailable: %v", err)
+	}
+	return p
+}
+
+var nsSeq atomic.Int32
+
+// testNetns creates a namespace with veth0 (10.77.0.1/16, 2001:db8:77::1)
+// and veth1, both up, deleted at cleanup with all its entries.
+func testNetns(t testing.TB, ipPath string) string {
+	t.Helper()
+	ns := fmt.Sprintf("cat-test-%d-%d", os.Getpid(), nsSeq.Add(1))
+	ipCmd(t, ipPath, "netns", "add", ns)
+	t.Cleanup(func() {
+		// The kernel destroys a deleted namespace later, in a worker;
+		// deleting the veth pair first frees its neighbour entries now, so
+		// that the next test starts from the table as it was.
+		exec.Command(ipPath, "-n", ns, "link", "del", "veth0").Run()
+		if out, err := exec.Command(ipPath, "netns", "del", ns).CombinedOutput(); err != nil {
+			t.Errorf("ip netns del %s: %v: %s", ns, err, out)
+		}
+	})
+	ipCmd(t, ipPath, "-n", ns, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	ipCmd(t, ipPath, "-n", ns, "link", "set", "veth0", "up")
+	ipCmd(t, ipPath, "-n", ns, "link", "set", "veth1", "up")
+	ipCmd(t, ipPath, "-n", ns, "addr", "add", "10.77.0.1/16", "dev", "veth0")
+	ipCmd(t, ipPath, "-n", ns, "addr", "add", "2001:db8:77::1/64", "dev", "veth0", "nodad")
+	return ns
+}
+
+func ipCmd(t testing.TB, ipPath string, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(ipPath, args...).CombinedOutput(); err != nil {
+		t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+}
+
+// addNeighbours adds n entries in state nud on veth0 with one `ip -batch`,
+// numbered from first: 10.77.1.1 onwards (10.78... past 62,500), or
+// 2001:db8:77::100 onwards for inet6.
+func addNeighbours(t testing.TB, ipPath, ns string, fam procnet.Family, first, n int, nud string) {
+	t.Helper()
+	var b strings.Builder
+	for i := first; i < first+n; i++ {
+		addr := fmt.Sprintf("10.%d.%d.%d", 77+i/62500, 1+i/250%250, 1+i%250)
+		if fam == procnet.Inet6 {
+			addr = fmt.Sprintf("2001:db8:77::%x", 0x100+i)
+		}
+		fmt.Fprintf(&b, "neigh add %s lladdr 02:77:%02x:%02x:%02x:%02x dev veth0 nud %s\n", addr, byte(i>>24), byte(i>>16), byte(i>>8), byte(i), nud)
+	}
+	batch := filepath.Join(t.TempDir(), "neigh.batch")
+	if err := os.WriteFile(batch, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ipCmd(t, ipPath, "-n", ns, "-batch", batch)
+}
+
+// globalTable is the live table as rtnetlink reports it.
+func globalTable(t testing.TB, fam procnet.Family) procnet.NeighTable {
+	t.Helper()
+	nt, err := procnet.NeighTableFromNetlink(fam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nt
+}
+
+// runIn runs the check in namespace ns ("" for this one) on the live /proc.
+func runIn(t *testing.T, ipPath, ns string, args ...string) testbin.Result {
+	t.Helper()
+	args = append(args, "--state-file", filepath.Join(t.TempDir(), "state.json"))
+	if ns == "" {
+		return testbin.Run(t, binary(t), nil, args...)
+	}
+	return testbin.Run(t, ipPath, nil, append([]string{"netns", "exec", ns, binary(t)}, args...)...)
+}
+
+func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
+
+func TestKernelStaleEntriesWarn(t *testing.T) {
+	ipPath := kernelEnv(t)
+	before := globalTable(t, procnet.Inet)
+	const added = 100
+	if before.Stats.Entries+added+50 >= before.Thresh.Thresh3 {
+		t.Skipf("the table holds %d of %d entries: no room to add %d", before.Stats.Entries, before.Thresh.Thresh3, added)
+	}
+	ns := testNetns(t, ipPath)
+	addNeighbours(t, ipPath, ns, procnet.Inet, 0, added, "stale")
+	base := before.Stats.Entries
+	warn, crit := itoa(base+added-50), itoa(base+added+300)
+
+	// In the namespace: stat file and sysctls hidden, rtnetlink answers.
+	res := runIn(t, ipPath, ns, "-w", warn, "-c", crit)
+	checkResult(t, res, 1, "~ARP-TABLE WARNING: ", fmt.Sprintf("~ of %d entries (", before.Thresh.Thresh3), "~source rtnetlink RTM_GETNEIGHTBL")
+	if strings.Contains(res.Stdout, "permanent entries of this namespace") {
+		t.Errorf("stale entries were taken for permanent ones: %s", res.Stdout)
+	}
+	// In the initial namespace: the same global count from the stat file.
+	if _, err := os.Stat("/proc/net/stat/arp_cache"); err == nil {
+		res = runIn(t, ipPath, "", "-w", warn, "-c", crit)
+		checkResult(t, res, 1, "~ARP-TABLE WARNING: ", "~source /proc/net/stat/arp_cache")
+	}
+	// Thresholds relative to the machine's real gc_thresh3: far below 80%.
+	checkResult(t, runIn(t, ipPath, ns), 0, "~ARP-TABLE OK: ", "~source rtnetlink RTM_GETNEIGHTBL")
+	// --gc-thresh3 wins over rtnetlink.
+	checkResult(t, runIn(t, ipPath, ns, "--gc-thresh3", itoa(base+added-40), "-w", "1%", "-c", "100%"), 2,
+		"~ARP-TABLE CRITICAL: ", "~, gc_thresh3 from --gc-thresh3")
+}
+
+func TestKernelPermanentEntriesNotCounted(t *testing.T) {
+	ipPath := kernelEnv(t)
+	kv, err := procnet.NewFS("/proc").KernelVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kv.PermanentCountsAgainstLimit() {
+		t.Skipf("kernel %s counts permanent entries against gc_thresh3", kv.Release)
+	}
+	before := globalTable(t, procnet.Inet)
+	const permanent, stale = 300, 100
+	if before.Stats.Entries+stale+50 >= before.Thresh.Thresh3 {
+		t.Skipf("the table holds %d of %d entries: no room", before.Stats.Entries, before.Thresh.Thresh3)
+	}
+	ns := testNetns(t, ipPath)
+	addNeighbours(t, ipPath, ns, procnet.Inet, 0, permanent, "permanent")
+	addNeighbours(t, ipPath, ns, procnet.Inet, permanent, stale, "stale")
+	if got := globalTable(t, procnet.Inet).Stats.Entries; got < before.Stats.Entries+permanent+stale-50 {
+		t.Fatalf("entries %d after adding %d: permanent entries not in the global count?", got, permanent+stale)
+	}
+	base := before.Stats.Entries
+	// Raw count base+400 reaches the warning level, so net/arp of the
+	// namespace is read: less 300 permanent rows, base+100 is OK.
+	warn, crit := itoa(base+permanent+stale-150), itoa(base+permanent+stale-50)
+	res := runIn(t, ipPath, ns, "-w", warn, "-c", crit)
+	checkResult(t, res, 0, "~ARP-TABLE OK: ", fmt.Sprintf("~less %d permanent entries of this namespace", permanent), "~source rtnetlink RTM_GETNEIGHTBL")
+
+	// From the initial namespace those permanent entries are another
+	// namespace's: they stay in the count (gc_entries is not exported).
+	sum, err := procnet.NewFS("/proc").CountARP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat("/proc/net/stat/arp_cache"); err == nil && sum.Permanent < 50 {
+		checkResult(t, runIn(t, ipPath, "", "-w", warn, "-c", crit), 2, "~ARP-TABLE CRITICAL: ", "~source /proc/net/stat/arp_cache")
+	}
+}
+
+func TestKernelInet6(t *testing.T) {
+	ipPath := kernelEnv(t)
+	before := globalTable(t, procnet.Inet6)
+	const added = 100
+	if before.Stats.Entries+added+50 >= before.Thresh.Thresh3 {
+		t.Skipf("the ndisc table holds %d of %d entries: no room", before.Stats.Entries, before.Thresh.Thresh3)
+	}
+	ns := testNetns(t, ipPath)
+	addNeighbours(t, ipPath, ns, procnet.Inet6, 0, added, "stale")
+	base := before.Stats.Entries
+	res := runIn(t, ipPath, ns, "--family", "inet6", "-w", itoa(base+added-50), "-c", itoa(base+added+300))
+	checkResult(t, res, 1, "~ARP-TABLE WARNING: ", "~ndisc_cache entries", "~source rtnetlink RTM_GETNEIGHTBL")
+}

@@ -1,0 +1,74 @@
+package checkarptable
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+// maxMessage keeps "ARP-TABLE CRITICAL: " plus the message within the
+// 1024 runes the agent keeps.
+const maxMessage = 1000
+
+// message describes the reading, for example
+// "850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 0 table
+// overflows since last check; source /proc/net/stat/arp_cache".
+func message(r reading, o overflows, stateFile string) string {
+	var b strings.Builder
+	table := "entries"
+	if r.Family == procnet.Inet6 {
+		table = "ndisc_cache entries"
+	}
+	fmt.Fprintf(&b, "%d of %d %s (%.1f%% of gc_thresh3", r.Count, r.Thresh3, table, 100*float64(r.Count)/float64(r.Thresh3))
+	if r.Thresh2 != 0 {
+		fmt.Fprintf(&b, "; gc_thresh2 %d", r.Thresh2)
+	}
+	b.WriteString(")")
+	if r.Refined && r.PermanentExcluded > 0 {
+		fmt.Fprintf(&b, "; %d in the whole table, less %d permanent entries of this namespace", r.Entries, r.PermanentExcluded)
+	}
+
+	b.WriteString("; ")
+	switch {
+	case !r.HasTableFulls && r.Global:
+		b.WriteString("table overflows not counted by this kernel")
+	case !r.HasTableFulls:
+		b.WriteString("table overflows unknown from this source")
+	case o.Reset:
+		fmt.Fprintf(&b, "table overflow counter restarted (reboot?), %d now", o.Total)
+	case !o.HasPrevious:
+		fmt.Fprintf(&b, "%d table overflows so far, none to compare with (first check)", o.Total)
+	case o.Grew() > 0:
+		fmt.Fprintf(&b, "%d table overflows since last check (table_fulls %d -> %d): the kernel refused new neighbours", o.Grew(), o.Previous, o.Total)
+	default:
+		b.WriteString("0 table overflows since last check")
+	}
+
+	fmt.Fprintf(&b, "; source %s", r.CountSource)
+	if r.ThreshSource != r.CountSource && !r.HostFiles {
+		fmt.Fprintf(&b, ", gc_thresh3 from %s", r.ThreshSource)
+	}
+	for _, n := range r.Notes {
+		b.WriteString("; ")
+		b.WriteString(n)
+	}
+	if o.SaveErr != nil {
+		fmt.Fprintf(&b, "; overflows not tracked: state not saved: %v", o.SaveErr)
+	}
+	return truncate(b.String(), maxMessage)
+}
+
+// oneLine makes an error fit the one line of a check result.
+func oneLine(s string) string {
+	return truncate(strings.Join(strings.Fields(s), " "), maxMessage)
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-3]) + "..."
+}

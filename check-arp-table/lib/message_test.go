@@ -1,0 +1,63 @@
+package checkarptable
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+func TestMessage(t *testing.T) {
+	base := reading{
+		Family: procnet.Inet, Count: 850, Entries: 850, Global: true, Thresh3: 1024, Thresh2: 512,
+		HasTableFulls: true, CountSource: "/proc/net/stat/arp_cache", ThreshSource: "/proc/sys/net/ipv4/neigh/default", HostFiles: true,
+	}
+	second := overflows{Known: true, HasPrevious: true}
+	tests := []struct {
+		name string
+		r    func(r *reading)
+		o    overflows
+		want string
+	}{
+		{"the README example", nil, second,
+			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 0 table overflows since last check; source /proc/net/stat/arp_cache"},
+		{"refined", func(r *reading) { r.Entries, r.Refined, r.PermanentExcluded = 900, true, 50 }, second,
+			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 900 in the whole table, less 50 permanent entries of this namespace; 0 table overflows since last check; source /proc/net/stat/arp_cache"},
+		{"overflowed", nil, overflows{Known: true, HasPrevious: true, Previous: 2, Total: 9},
+			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 7 table overflows since last check (table_fulls 2 -> 9): the kernel refused new neighbours; source /proc/net/stat/arp_cache"},
+		{"container rows", func(r *reading) {
+			r.Global, r.HasTableFulls, r.Thresh2, r.HostFiles = false, false, 0, false
+			r.CountSource, r.ThreshSource = "/proc/net/arp rows of this namespace only", "--gc-thresh3"
+		}, overflows{},
+			"850 of 1024 entries (83.0% of gc_thresh3); table overflows unknown from this source; source /proc/net/arp rows of this namespace only, gc_thresh3 from --gc-thresh3"},
+		{"inet6 over rtnetlink", func(r *reading) {
+			r.Family, r.CountSource, r.ThreshSource, r.HostFiles = procnet.Inet6, sourceNetlink, sourceNetlink, false
+		}, second,
+			"850 of 1024 ndisc_cache entries (83.0% of gc_thresh3; gc_thresh2 512); 0 table overflows since last check; source rtnetlink RTM_GETNEIGHTBL"},
+		{"unsaved state", nil, overflows{Known: true, SaveErr: errors.New("state file /x/s.json: read-only file system")},
+			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 0 table overflows so far, none to compare with (first check); source /proc/net/stat/arp_cache; overflows not tracked: state not saved: state file /x/s.json: read-only file system"},
+	}
+	for _, tt := range tests {
+		r := base
+		if tt.r != nil {
+			tt.r(&r)
+		}
+		if got := message(r, tt.o, "/x/s.json"); got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestMessageLength(t *testing.T) {
+	r := reading{Family: procnet.Inet, Count: 1, Thresh3: 2, CountSource: strings.Repeat("/very/long/path", 100)}
+	r.Notes = []string{strings.Repeat("é", 2000)}
+	got := message(r, overflows{}, "")
+	if n := utf8.RuneCountInString(got); n > maxMessage || !utf8.ValidString(got) || !strings.HasSuffix(got, "...") {
+		t.Errorf("%d runes, valid %v", n, utf8.ValidString(got))
+	}
+	if got := oneLine("a\nb\t c\n"); got != "a b c" {
+		t.Errorf("oneLine = %q", got)
+	}
+}

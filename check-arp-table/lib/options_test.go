@@ -1,0 +1,75 @@
+package checkarptable
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+func TestParseOptions(t *testing.T) {
+	t.Setenv("MACKEREL_PLUGIN_WORKDIR", "/var/tmp/mackerel")
+	tests := []struct {
+		args    []string
+		want    options
+		wantErr string
+	}{
+		{args: nil, want: options{Warning: defaultWarning, Critical: defaultCritical, Family: procnet.Inet}},
+		{args: []string{"-w", "850", "-c", "95%", "--family", "inet6", "--gc-thresh3", "2048", "--procfs-root", "/host/proc", "--state-file", "/tmp/s.json"},
+			want: options{Warning: threshold.Threshold{Value: 850}, Critical: threshold.Threshold{Value: 95, Percent: true}, Family: procnet.Inet6,
+				GCThresh3: 2048, ProcfsRoot: "/host/proc", StateFile: "/tmp/s.json"}},
+		{args: []string{"--warning=70%", "--critical=70%", "--family=ipv4"}, want: options{Warning: threshold.Threshold{Value: 70, Percent: true}, Critical: threshold.Threshold{Value: 70, Percent: true}, Family: procnet.Inet}},
+		{args: []string{"--version"}, want: options{Warning: defaultWarning, Critical: defaultCritical, Version: true}},
+		{args: []string{"-w", "x"}, wantErr: "--warning: invalid threshold"},
+		{args: []string{"-c=-1"}, wantErr: "--critical: invalid threshold"},
+		{args: []string{"-w", "900", "-c", "800"}, wantErr: "--warning 900 is above --critical 800"},
+		{args: []string{"--family", "6x"}, wantErr: "--family: unknown family"},
+		{args: []string{"--gc-thresh3", "0"}, wantErr: "--gc-thresh3 must be at least 1"},
+		{args: []string{"--gc-thresh3", "many"}, wantErr: "gc-thresh3"},
+		{args: []string{"-state-file", "x"}, wantErr: "did you mean --state-file?"},
+		{args: []string{"--", "-w"}, wantErr: `unexpected argument "-w"`},
+	}
+	for _, tt := range tests {
+		got, err := parseOptions(tt.args)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("parseOptions(%q) error %v, want %q", tt.args, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("parseOptions(%q): %v", tt.args, err)
+			continue
+		}
+		if tt.want.StateFile == "" {
+			if !strings.HasPrefix(got.StateFile, "/var/tmp/mackerel/check-arp-table-") {
+				t.Errorf("parseOptions(%q) state file %q, want one under $MACKEREL_PLUGIN_WORKDIR", tt.args, got.StateFile)
+			}
+			got.StateFile = ""
+		}
+		if got != tt.want {
+			t.Errorf("parseOptions(%q)\n got %+v\nwant %+v", tt.args, got, tt.want)
+		}
+	}
+
+	var help *helpRequest
+	if _, err := parseOptions([]string{"--help"}); !errors.As(err, &help) || !strings.Contains(help.usage, "--warning") {
+		t.Errorf("--help: %v", err)
+	}
+}
+
+func TestDefaultStateFileIgnoresThresholds(t *testing.T) {
+	t.Setenv("MACKEREL_PLUGIN_WORKDIR", t.TempDir())
+	a, _ := parseOptions([]string{"-w", "10"})
+	b, _ := parseOptions([]string{"-w", "20%"})
+	c, _ := parseOptions([]string{"--family", "inet6"})
+	d, _ := parseOptions([]string{"--procfs-root", "/host/proc"})
+	if a.StateFile != b.StateFile {
+		t.Errorf("thresholds change the state file: %s, %s", a.StateFile, b.StateFile)
+	}
+	if a.StateFile == c.StateFile || a.StateFile == d.StateFile {
+		t.Errorf("family or root do not change the state file: %s %s %s", a.StateFile, c.StateFile, d.StateFile)
+	}
+}

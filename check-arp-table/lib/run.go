@@ -1,0 +1,81 @@
+package checkarptable
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mackerelio/checkers"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/version"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+const checkerName = "ARP-TABLE"
+
+// Main runs the check with the arguments (without the program name),
+// prints the result and returns the exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	opts, err := parseOptions(args)
+	if err != nil {
+		var help *helpRequest
+		if errors.As(err, &help) {
+			fmt.Fprintln(stdout, help.usage)
+			return 0
+		}
+		return exit(stdout, checkers.Unknown(oneLine(err.Error())))
+	}
+	if opts.Version {
+		fmt.Fprintln(stdout, version.Version)
+		return 0
+	}
+	fs := procnet.NewFS(opts.ProcfsRoot)
+	return exit(stdout, run(opts, newSources(fs), bootID(fs), time.Now()))
+}
+
+func exit(w io.Writer, c *checkers.Checker) int {
+	c.Name = checkerName
+	fmt.Fprintln(w, c.String())
+	return int(c.Status)
+}
+
+// run reads the table, refines the count at the warning level, tracks
+// overflows and judges.
+func run(opts options, src sources, bootID string, now time.Time) *checkers.Checker {
+	r, err := src.read(opts.Family, opts.GCThresh3)
+	if err != nil {
+		return checkers.Unknown(oneLine(err.Error()))
+	}
+	if r.Thresh3 == 0 {
+		return checkers.Unknown(fmt.Sprintf("gc_thresh3 is 0 in %s: not a usable limit, give --gc-thresh3", r.ThreshSource))
+	}
+	lv := levelsFor(opts.Warning, opts.Critical, r.Thresh3)
+	if lv.Warning > lv.Critical {
+		return checkers.Unknown(fmt.Sprintf("--warning %s (%.0f entries) is above --critical %s (%.0f entries) with gc_thresh3 %d",
+			opts.Warning, lv.Warning, opts.Critical, lv.Critical, r.Thresh3))
+	}
+	// Only at the warning level is net/arp worth its cost.
+	if lv.reachesWarning(r.Count) {
+		src.refine(&r)
+	}
+	var o overflows
+	if r.HasTableFulls {
+		o = trackOverflows(opts.StateFile, opts.Family.String(), r.TableFulls, bootID, now)
+	}
+	return checkers.NewChecker(evaluate(r.Count, lv, o.Grew()), message(r, o, opts.StateFile))
+}
+
+// bootID names this boot of the live kernel, "" for a fixture tree.
+func bootID(fs procnet.FS) string {
+	if !fs.IsLive() {
+		return ""
+	}
+	b, err := os.ReadFile(fs.Path("sys/kernel/random/boot_id"))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}

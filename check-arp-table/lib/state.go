@@ -1,0 +1,69 @@
+package checkarptable
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"time"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
+)
+
+// state is what one run leaves for the next: the table_fulls counter.
+type state struct {
+	Program    string `json:"program"`
+	Family     string `json:"family"`
+	TableFulls uint64 `json:"table_fulls"`
+	// BootID tells a reboot, after which the counter starts again.
+	BootID string `json:"boot_id,omitempty"`
+	Time   int64  `json:"time"`
+}
+
+// overflows is the outcome of comparing table_fulls with the previous run.
+type overflows struct {
+	Known       bool   // the source counts table_fulls
+	Total       uint64 // table_fulls now
+	HasPrevious bool   // a usable previous value was found
+	Previous    uint64
+	// Reset is true when the counter started again (reboot): no alarm.
+	Reset   bool
+	SaveErr error
+}
+
+// Grew is the number of allocations refused since the previous run.
+func (o overflows) Grew() uint64 {
+	if !o.Known || !o.HasPrevious || o.Reset || o.Total < o.Previous {
+		return 0
+	}
+	return o.Total - o.Previous
+}
+
+// loadState reads the previous state. An absent, empty, corrupt or
+// foreign file gives ok false: it is treated as absent and replaced.
+func loadState(path, family string) (st state, ok bool) {
+	b, err := os.ReadFile(path)
+	if err != nil || len(bytes.TrimSpace(b)) == 0 {
+		return state{}, false
+	}
+	if err := json.Unmarshal(b, &st); err != nil || st.Program != programName || st.Family != family {
+		return state{}, false
+	}
+	return st, true
+}
+
+// trackOverflows compares table_fulls with the previous run and saves the
+// new value. A state that cannot be saved is reported, not fatal: the
+// check result still goes through.
+func trackOverflows(path, family string, tableFulls uint64, bootID string, now time.Time) overflows {
+	o := overflows{Known: true, Total: tableFulls}
+	if prev, ok := loadState(path, family); ok {
+		o.HasPrevious, o.Previous = true, prev.TableFulls
+		o.Reset = tableFulls < prev.TableFulls || (bootID != "" && prev.BootID != "" && bootID != prev.BootID)
+	}
+	b, err := json.Marshal(state{Program: programName, Family: family, TableFulls: tableFulls, BootID: bootID, Time: now.Unix()})
+	if err == nil {
+		err = statefile.WriteAtomic(path, append(b, '\n'))
+	}
+	o.SaveErr = err
+	return o
+}

@@ -1,0 +1,285 @@
+package procnet
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// NeighTable is a neighbour table as rtnetlink RTM_GETNEIGHTBL reports it
+// (what `ip -s ntable show` prints). Unlike net/stat/*_cache and the
+// gc_thresh sysctls, which exist only in the initial network namespace,
+// rtnetlink answers in any namespace, and it describes the one global
+// table shared by all of them.
+type NeighTable struct {
+	Name   string // "arp_cache" or "ndisc_cache"
+	Thresh GCThresh
+	// KeyLen and EntrySize are ndtc_key_len and ndtc_entry_size.
+	KeyLen, EntrySize uint16
+	// ProxyQueueLen is ndtc_proxy_qlen.
+	ProxyQueueLen uint32
+	// Stats.Entries is ndtc_entries: the whole table, every namespace,
+	// permanent entries included, as in net/stat/arp_cache. The counters
+	// are the kernel's own sums over CPUs; UnresolvedDiscards and CPURows
+	// are not in the reply and stay zero. HasTableFulls is false when the
+	// reply carries no statistics or a struct too short for table_fulls.
+	Stats NeighCacheStats
+	// HasStats is false when the reply carried no NDTA_STATS.
+	HasStats bool
+}
+
+// Attribute types of RTM_NEWNEIGHTBL (include/uapi/linux/neighbour.h).
+const (
+	ndtaName    = 1 // char *
+	ndtaThresh1 = 2 // u32
+	ndtaThresh2 = 3 // u32
+	ndtaThresh3 = 4 // u32
+	ndtaConfig  = 5 // struct ndt_config
+	ndtaParms   = 6 // nested NDTPA_*, skipped
+	ndtaStats   = 7 // struct ndt_stats
+
+	sizeofNdtmsg    = 4  // struct ndtmsg: family u8, pad1 u8, pad2 u16
+	sizeofNdtConfig = 32 // struct ndt_config
+	// struct ndt_stats is 11 u64s; table_fulls is the last one.
+	ndtStatsCount = 11
+
+	nlaTypeMask = ^uint16(unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER)
+)
+
+// tableName is the kernel's name of the family's neighbour table.
+func (f Family) tableName() string {
+	if f == Inet6 {
+		return "ndisc_cache"
+	}
+	return "arp_cache"
+}
+
+func (f Family) addressFamily() uint8 {
+	if f == Inet6 {
+		return unix.AF_INET6
+	}
+	return unix.AF_INET
+}
+
+// NeighTableFromNetlink asks the kernel for the family's neighbour table
+// with one RTM_GETNEIGHTBL dump on a NETLINK_ROUTE socket. The per-device
+// parameter entries of the dump are skipped. The socket belongs to the
+// calling thread's network namespace, but the table it describes is global.
+func NeighTableFromNetlink(f Family) (NeighTable, error) {
+	nt, err := neighTableFromNetlink(f)
+	if err != nil {
+		return nt, fmt.Errorf("rtnetlink RTM_GETNEIGHTBL %s: %w", f.tableName(), err)
+	}
+	return nt, nil
+}
+
+func neighTableFromNetlink(f Family) (NeighTable, error) {
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+	if err != nil {
+		return NeighTable{}, os.NewSyscallError("socket", err)
+	}
+	defer unix.Close(fd)
+	// A kernel that never answers must not hang a check run by an agent.
+	tv := unix.Timeval{Sec: 5}
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+		return NeighTable{}, os.NewSyscallError("setsockopt", err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return NeighTable{}, os.NewSyscallError("bind", err)
+	}
+	local, err := unix.Getsockname(fd)
+	if err != nil {
+		return NeighTable{}, os.NewSyscallError("getsockname", err)
+	}
+	var portID uint32
+	if sa, ok := local.(*unix.SockaddrNetlink); ok {
+		portID = sa.Pid
+	}
+
+	const seq = 1
+	req := make([]byte, unix.SizeofNlMsghdr+sizeofNdtmsg)
+	ne := binary.NativeEndian
+	ne.PutUint32(req[0:4], uint32(len(req)))
+	ne.PutUint16(req[4:6], unix.RTM_GETNEIGHTBL)
+	ne.PutUint16(req[6:8], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
+	ne.PutUint32(req[8:12], seq)
+	ne.PutUint32(req[12:16], 0)
+	req[unix.SizeofNlMsghdr] = f.addressFamily()
+	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return NeighTable{}, os.NewSyscallError("sendto", err)
+	}
+
+	var (
+		found bool
+		nt    NeighTable
+		buf   = make([]byte, 64<<10)
+	)
+	for {
+		n, _, err := unix.Recvfrom(fd, buf, 0)
+		if err != nil {
+			if err == unix.EINTR {
+				continue
+			}
+			return NeighTable{}, os.NewSyscallError("recvfrom", err)
+		}
+		done, err := walkNetlinkMessages(buf[:n], seq, portID, func(typ uint16, body []byte) error {
+			if typ != unix.RTM_NEWNEIGHTBL || found {
+				return nil
+			}
+			t, ok, err := parseNeighTableMsg(body, f)
+			if err != nil {
+				return err
+			}
+			if ok {
+				nt, found = t, true
+			}
+			return nil
+		})
+		if err != nil {
+			return NeighTable{}, err
+		}
+		if done {
+			break
+		}
+	}
+	if !found {
+		return NeighTable{}, fmt.Errorf("no %s table in the reply", f.tableName())
+	}
+	return nt, nil
+}
+
+// walkNetlinkMessages calls fn for every message of one datagram that
+// answers our request, and reports whether the dump is over.
+func walkNetlinkMessages(b []byte, seq, portID uint32, fn func(typ uint16, body []byte) error) (done bool, err error) {
+	ne := binary.NativeEndian
+	for len(b) >= unix.SizeofNlMsghdr {
+		l := ne.Uint32(b[0:4])
+		typ := ne.Uint16(b[4:6])
+		mseq := ne.Uint32(b[8:12])
+		mpid := ne.Uint32(b[12:16])
+		if l < unix.SizeofNlMsghdr || int(l) > len(b) {
+			return false, fmt.Errorf("malformed netlink message: length %d of %d bytes", l, len(b))
+		}
+		body := b[unix.SizeofNlMsghdr:l]
+		if next := nlmAlign(int(l)); next < len(b) {
+			b = b[next:]
+		} else {
+			b = nil
+		}
+		if mseq != seq || (portID != 0 && mpid != portID) {
+			continue // not an answer to our request
+		}
+		switch typ {
+		case unix.NLMSG_DONE:
+			return true, nil
+		case unix.NLMSG_ERROR:
+			if len(body) < 4 {
+				return false, errors.New("truncated netlink error message")
+			}
+			if errno := int32(ne.Uint32(body[0:4])); errno != 0 {
+				return false, unix.Errno(-errno)
+			}
+			return true, nil // an ACK
+		case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
+			continue
+		}
+		if err := fn(typ, body); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// parseNeighTableMsg parses the body of one RTM_NEWNEIGHTBL message. It
+// reports ok only for the family's table-wide message, the one with the
+// thresholds; per-device parameter messages carry only a name and
+// NDTA_PARMS and are skipped.
+func parseNeighTableMsg(body []byte, f Family) (nt NeighTable, ok bool, err error) {
+	if len(body) < sizeofNdtmsg {
+		return nt, false, errors.New("truncated ndtmsg")
+	}
+	if body[0] != f.addressFamily() {
+		return nt, false, nil
+	}
+	ne := binary.NativeEndian
+	var haveThresh3, haveConfig bool
+	attrs := body[nlmAlign(sizeofNdtmsg):]
+	for len(attrs) >= unix.SizeofRtAttr {
+		alen := int(ne.Uint16(attrs[0:2]))
+		atyp := ne.Uint16(attrs[2:4]) & nlaTypeMask
+		if alen < unix.SizeofRtAttr || alen > len(attrs) {
+			return nt, false, fmt.Errorf("malformed attribute %d: length %d of %d bytes", atyp, alen, len(attrs))
+		}
+		v := attrs[unix.SizeofRtAttr:alen]
+		if next := nlmAlign(alen); next < len(attrs) {
+			attrs = attrs[next:]
+		} else {
+			attrs = nil
+		}
+		switch atyp {
+		case ndtaName:
+			nt.Name = cString(v)
+		case ndtaThresh1, ndtaThresh2, ndtaThresh3:
+			if len(v) < 4 {
+				return nt, false, fmt.Errorf("attribute %d: %d bytes, want 4", atyp, len(v))
+			}
+			t := uint64(ne.Uint32(v))
+			switch atyp {
+			case ndtaThresh1:
+				nt.Thresh.Thresh1 = t
+			case ndtaThresh2:
+				nt.Thresh.Thresh2 = t
+			default:
+				nt.Thresh.Thresh3 = t
+				haveThresh3 = true
+			}
+		case ndtaConfig:
+			if len(v) < 8 {
+				return nt, false, fmt.Errorf("NDTA_CONFIG: %d bytes, want %d", len(v), sizeofNdtConfig)
+			}
+			nt.KeyLen = ne.Uint16(v[0:2])
+			nt.EntrySize = ne.Uint16(v[2:4])
+			nt.Stats.Entries = uint64(ne.Uint32(v[4:8]))
+			if len(v) >= sizeofNdtConfig {
+				nt.ProxyQueueLen = ne.Uint32(v[28:32])
+			}
+			haveConfig = true
+		case ndtaStats:
+			nt.HasStats = true
+			nt.Stats.HasTableFulls = len(v) >= ndtStatsCount*8
+			dst := [ndtStatsCount]*uint64{
+				&nt.Stats.Allocs, &nt.Stats.Destroys, &nt.Stats.HashGrows,
+				&nt.Stats.ResFailed, &nt.Stats.Lookups, &nt.Stats.Hits,
+				&nt.Stats.RcvProbesMcast, &nt.Stats.RcvProbesUcast,
+				&nt.Stats.PeriodicGCRuns, &nt.Stats.ForcedGCRuns,
+				&nt.Stats.TableFulls,
+			}
+			for i, d := range dst {
+				if len(v) < (i+1)*8 {
+					break
+				}
+				*d = ne.Uint64(v[i*8:])
+			}
+		case ndtaParms:
+			// Per-device (and default) parameters: not needed here.
+		}
+	}
+	if nt.Name != f.tableName() || !haveThresh3 || !haveConfig {
+		return NeighTable{}, false, nil
+	}
+	return nt, true, nil
+}
+
+func nlmAlign(n int) int { return (n + unix.NLMSG_ALIGNTO - 1) &^ (unix.NLMSG_ALIGNTO - 1) }
+
+func cString(b []byte) string {
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
