@@ -1,7 +1,14 @@
 GO      ?= go
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# A release tag vX.Y.Z gives version X.Y.Z; any other commit a snapshot.
+VERSION ?= $(shell git describe --tags --match 'v[0-9]*' --exact-match 2>/dev/null | sed 's/^v//')
+ifeq ($(VERSION),)
+VERSION := 0.0.0-SNAPSHOT-$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+endif
 LDFLAGS := -s -w -X github.com/procnet/mackerel-plugin-proc-net/internal/version.Version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Pinned in internal/tools/goreleaser (goreleaser v2 with nfpm), built once
+# into .cache/tools.
+GORELEASER := .cache/tools/goreleaser-v2.15.1
 
 # Every directory holding a main.go is a binary; it is built into bin/ under
 # its directory's name.
@@ -10,7 +17,7 @@ BINS := $(addprefix bin/,$(notdir $(CMDS)))
 
 FUZZ_TIME ?= 10s
 
-.PHONY: all build run test lint bench fuzz clean
+.PHONY: all build run test lint bench fuzz dist clean
 
 all: build
 
@@ -25,7 +32,8 @@ build:
 run: build
 	@for b in $(BINS); do echo "== $$b"; ./$$b; echo "(exit $$?)"; done
 
-test:
+# The suite includes the installation tests, which read dist/.
+test: dist
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
@@ -46,6 +54,14 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZ_TIME) $$pkg || exit 1; \
 		done; \
 	done
+
+# The mkr zip (mackerel-plugin-proc-net_linux_{amd64,arm64}.zip) and the
+# deb and rpm packages, into dist/.
+dist: $(GORELEASER)
+	VERSION=$(VERSION) $(GORELEASER) release --snapshot --clean --skip=publish
+
+$(GORELEASER): internal/tools/goreleaser/go.mod
+	cd internal/tools/goreleaser && $(GO) build -o $(CURDIR)/$(GORELEASER) github.com/goreleaser/goreleaser/v2
 
 clean:
 	rm -rf bin dist

@@ -12,7 +12,7 @@ import (
 
 var toolMu sync.Mutex
 
-// buildTool builds pkg from the pinned module tools/<module> into
+// buildTool builds pkg from the pinned module internal/tools/<module> into
 // .cache/tools/<binary>, once: later runs reuse the binary. The first
 // build downloads the tool's modules and takes about a minute.
 func buildTool(t *testing.T, module, pkg, binary string) string {
@@ -25,7 +25,7 @@ func buildTool(t *testing.T, module, pkg, binary string) string {
 		return out
 	}
 	cmd := exec.Command("go", "build", "-o", out, pkg)
-	cmd.Dir = filepath.Join(root, "internal", "e2e", "tools", module)
+	cmd.Dir = filepath.Join(root, "internal", "tools", module)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building %s from %s: %v\n%s", pkg, cmd.Dir, err, msg)

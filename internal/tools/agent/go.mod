@@ -1,4 +1,4 @@
-module procnet-e2e-tools/agent
+module procnet-tools/agent
 
 go 1.26.0
 

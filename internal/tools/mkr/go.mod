@@ -1,4 +1,4 @@
-module procnet-e2e-tools/mkr
+module procnet-tools/mkr
 
 go 1.26.0
 
