@@ -1,7 +1,6 @@
 package procnet
 
 import (
-	"errors"
 	"fmt"
 	"io"
 )
@@ -44,8 +43,8 @@ func ParseIPVSStats(r io.Reader, name string) (IPVSStats, error) {
 	rows := 0
 	for s.next() {
 		f := s.fields
-		if len(f) == 0 || !isHexNumber(f[0]) {
-			continue // headings and the blank separator
+		if len(f) == 0 || isIPVSStatsHeading(f[0]) {
+			continue
 		}
 		if rows == 2 {
 			return st, s.errorf("unexpected third row of values")
@@ -86,9 +85,14 @@ func parseIPVSCounters(f [][]byte, dst *IPVSCounters) error {
 	return nil
 }
 
-// isHexNumber reports whether b is made of hex digits only; headings such
-// as "Conns" contain other letters.
-func isHexNumber(b []byte) bool {
-	_, err := parseHex(b, 64)
-	return err == nil || errors.Is(err, errNumberRange)
+// isIPVSStatsHeading reports whether a line starting with first is one of
+// the column headings of ip_vs_stats and ip_vs_stats_percpu. Every other
+// non-blank line must be a row of values: a damaged row is an error, not
+// a line to skip.
+func isIPVSStatsHeading(first []byte) bool {
+	switch string(first) {
+	case "Total", "CPU", "Conns", "Conns/s":
+		return true
+	}
+	return false
 }

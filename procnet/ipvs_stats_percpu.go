@@ -42,8 +42,8 @@ func ParseIPVSStatsPerCPU(r io.Reader, name string) (IPVSStatsPerCPU, error) {
 	for s.next() {
 		f := s.fields
 		switch {
-		case len(f) == 0 || !(string(f[0]) == "~" || isHexNumber(f[0])):
-			continue // headings and the blank separator
+		case len(f) == 0 || isIPVSStatsHeading(f[0]):
+			continue
 		case haveRates:
 			return st, s.errorf("unexpected row after the rates")
 		case len(f) == 6 && string(f[0]) == "~":

@@ -68,9 +68,11 @@ func TestIPVSStatsErrors(t *testing.T) {
 	}{
 		{"empty", "", "found 0 rows", false},
 		{"header only", "   Total Incoming Outgoing         Incoming         Outgoing\n   Conns  Packets  Packets            Bytes            Bytes\n", "found 0 rows", false},
-		{"rates missing", "hdr\n       1        2        3                4                5\n", "found 1 rows", false},
+		{"rates missing", "   Conns  Packets  Packets            Bytes            Bytes\n       1        2        3                4                5\n", "found 1 rows", false},
 		{"four values", "       1        2        3                4\n", "4 values, want 5", false},
 		{"garbage value", "       1        2        3                4             zz5\n", "outgoing bytes", false},
+		{"garbage row is not skipped", "   Conns  Packets\n\x00zz 1 2 3 4\n       1        2        3                4                5\n", "f:2:", false},
+		{"percpu garbage row is not skipped", "CPU    Conns\n\x00\xff  0        1        2        3                4                5\n", "f:2:", true},
 		{"percpu without total", "CPU    Conns\n  0        1        2        3                4                5\n", "incomplete", true},
 		{"percpu duplicate cpu", "  0 1 2 3 4 5\n  0 1 2 3 4 5\n", "listed twice", true},
 		{"percpu cpu id too large", "1FFFFFFFF 1 2 3 4 5\n", "CPU id", true},
