@@ -2,9 +2,7 @@ package metricout
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"time"
@@ -22,15 +20,13 @@ type state struct {
 	values map[string]float64
 }
 
-// loadState reads a state file. A missing file is no state; an empty,
+// loadState reads a state file. A missing or unreadable file is no state:
+// saving the new one either replaces it or says why it cannot. An empty,
 // truncated, corrupted or foreign one is no state too, with a reason.
 func loadState(path string) (state, error) {
 	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return state{}, nil
-	}
 	if err != nil {
-		return state{}, err
+		return state{}, nil
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(b, &raw); err != nil {
