@@ -3,10 +3,8 @@ package checkarptable
 import (
 	"errors"
 	"fmt"
-	"strings"
 
-	flags "github.com/jessevdk/go-flags"
-
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
@@ -33,13 +31,13 @@ var (
 
 // flagValues is what go-flags fills in before validation.
 type flagValues struct {
-	Warning    string `short:"w" long:"warning" value-name:"N|N%" default:"80%" description:"WARNING at this many entries, or this percentage of gc_thresh3"`
-	Critical   string `short:"c" long:"critical" value-name:"N|N%" default:"90%" description:"CRITICAL at this many entries, or this percentage of gc_thresh3"`
-	Family     string `long:"family" value-name:"inet|inet6" default:"inet" description:"neighbour table: inet (arp_cache) or inet6 (ndisc_cache)"`
-	GCThresh3  uint64 `long:"gc-thresh3" value-name:"N" description:"the table limit to compare with, instead of the kernel's (needed in a container without rtnetlink)"`
-	ProcfsRoot string `long:"procfs-root" value-name:"DIR" description:"procfs root to read (default: $HOST_PROC, else /proc); rtnetlink is used only with /proc"`
-	StateFile  string `long:"state-file" value-name:"FILE" description:"where the table_fulls count of the previous run is kept (default: a file under $MACKEREL_PLUGIN_WORKDIR, else the temp dir)"`
-	Version    bool   `long:"version" description:"print the version and exit"`
+	Warning    string  `short:"w" long:"warning" value-name:"N|N%" default:"80%" description:"WARNING at this many entries, or this percentage of gc_thresh3"`
+	Critical   string  `short:"c" long:"critical" value-name:"N|N%" default:"90%" description:"CRITICAL at this many entries, or this percentage of gc_thresh3"`
+	Family     string  `long:"family" value-name:"inet|inet6" default:"inet" description:"neighbour table: inet (arp_cache) or inet6 (ndisc_cache)"`
+	GCThresh3  *uint64 `long:"gc-thresh3" value-name:"N" description:"the table limit to compare with, instead of the kernel's (needed in a container without rtnetlink)"`
+	ProcfsRoot string  `long:"procfs-root" value-name:"DIR" description:"procfs root to read (default: $HOST_PROC, else /proc); rtnetlink is used only with /proc"`
+	StateFile  string  `long:"state-file" value-name:"FILE" description:"where the table_fulls count of the previous run is kept (default: a file under $MACKEREL_PLUGIN_WORKDIR, else the temp dir)"`
+	Version    bool    `long:"version" description:"print the version and exit"`
 }
 
 const usageText = `[OPTIONS]
@@ -56,34 +54,15 @@ counted against --gc-thresh3.
 Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (nothing usable to
 read, or a wrong flag).`
 
-// helpRequest is returned by parseOptions for -h/--help; it carries the
-// usage text, which goes to stdout with exit 0.
-type helpRequest struct{ usage string }
-
-func (h *helpRequest) Error() string { return h.usage }
-
 // parseOptions parses and validates the arguments (without the program
 // name).
 func parseOptions(args []string) (options, error) {
-	if err := rejectSingleDashLong(args); err != nil {
-		return options{}, err
-	}
 	var fv flagValues
-	p := flags.NewParser(&fv, flags.HelpFlag|flags.PassDoubleDash)
-	p.Name = programName
-	p.Usage = usageText
-	rest, err := p.ParseArgs(args)
-	if err != nil {
-		var fe *flags.Error
-		if errors.As(err, &fe) && fe.Type == flags.ErrHelp {
-			return options{}, &helpRequest{usage: fe.Message}
-		}
+	if err := checkflags.Parse(programName, usageText, &fv, args); err != nil {
 		return options{}, err
-	}
-	if len(rest) > 0 {
-		return options{}, fmt.Errorf("unexpected argument %q", rest[0])
 	}
 	opts := options{ProcfsRoot: fv.ProcfsRoot, StateFile: fv.StateFile, Version: fv.Version}
+	var err error
 	if opts.Warning, err = parseThreshold("--warning", fv.Warning); err != nil {
 		return options{}, err
 	}
@@ -96,11 +75,11 @@ func parseOptions(args []string) (options, error) {
 	if opts.Family, err = procnet.ParseFamily(fv.Family); err != nil {
 		return options{}, fmt.Errorf("--family: %w", err)
 	}
-	if p.FindOptionByLongName("gc-thresh3").IsSet() {
-		if fv.GCThresh3 == 0 {
+	if fv.GCThresh3 != nil {
+		if *fv.GCThresh3 == 0 {
 			return options{}, errors.New("--gc-thresh3 must be at least 1")
 		}
-		opts.GCThresh3 = fv.GCThresh3
+		opts.GCThresh3 = *fv.GCThresh3
 	}
 	if opts.StateFile == "" {
 		// Keyed by what selects the table, not by the thresholds: changing
@@ -116,26 +95,4 @@ func parseThreshold(flag, s string) (threshold.Threshold, error) {
 		return t, fmt.Errorf("%s: %w", flag, err)
 	}
 	return t, nil
-}
-
-// longNames are the long flags: go-flags would read "-procfs-root" as a
-// cluster of short flags and give a puzzling "unknown flag `p'".
-var longNames = []string{"warning", "critical", "family", "gc-thresh3", "procfs-root", "state-file", "version", "help"}
-
-func rejectSingleDashLong(args []string) error {
-	for _, a := range args {
-		if a == "--" {
-			return nil
-		}
-		if !strings.HasPrefix(a, "-") || strings.HasPrefix(a, "--") {
-			continue
-		}
-		name, _, _ := strings.Cut(a[1:], "=")
-		for _, l := range longNames {
-			if name == l {
-				return fmt.Errorf("unknown flag %s: did you mean --%s?", a, l)
-			}
-		}
-	}
-	return nil
 }

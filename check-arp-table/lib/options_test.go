@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -28,7 +29,7 @@ func TestParseOptions(t *testing.T) {
 		{args: []string{"--family", "6x"}, wantErr: "--family: unknown family"},
 		{args: []string{"--gc-thresh3", "0"}, wantErr: "--gc-thresh3 must be at least 1"},
 		{args: []string{"--gc-thresh3", "many"}, wantErr: "gc-thresh3"},
-		{args: []string{"-state-file", "x"}, wantErr: "did you mean --state-file?"},
+		{args: []string{"-state-file", "x", "-gc-thresh3=100"}, want: options{Warning: defaultWarning, Critical: defaultCritical, StateFile: "x", GCThresh3: 100}},
 		{args: []string{"--", "-w"}, wantErr: `unexpected argument "-w"`},
 	}
 	for _, tt := range tests {
@@ -54,8 +55,8 @@ func TestParseOptions(t *testing.T) {
 		}
 	}
 
-	var help *helpRequest
-	if _, err := parseOptions([]string{"--help"}); !errors.As(err, &help) || !strings.Contains(help.usage, "--warning") {
+	var help *checkflags.HelpRequest
+	if _, err := parseOptions([]string{"--help"}); !errors.As(err, &help) || !strings.Contains(help.Usage, "--warning") {
 		t.Errorf("--help: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mackerelio/checkers"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/version"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -21,9 +22,9 @@ const checkerName = "ARP-TABLE"
 func Main(args []string, stdout, stderr io.Writer) int {
 	opts, err := parseOptions(args)
 	if err != nil {
-		var help *helpRequest
+		var help *checkflags.HelpRequest
 		if errors.As(err, &help) {
-			fmt.Fprintln(stdout, help.usage)
+			fmt.Fprintln(stdout, help.Usage)
 			return 0
 		}
 		return exit(stdout, checkers.Unknown(oneLine(err.Error())))

@@ -262,8 +262,8 @@ func TestBinaryUnknown(t *testing.T) {
 func TestBinaryFlags(t *testing.T) {
 	runCases(t, []binaryCase{
 		{name: "unknown flag", args: []string{"-x"}, wantCode: 3, wantStdout: "IPVS UNKNOWN: unknown flag `x'\n"},
-		{name: "single-dash long flag", args: []string{"-procfs-root", fixture("lvs-director")}, wantCode: 3,
-			wantStdout: "IPVS UNKNOWN: flag -procfs-root needs two dashes: --procfs-root\n"},
+		{name: "single-dash long flag, as the metric plugins take them", args: []string{"-procfs-root", fixture("ipvs-all-available")}, wantCode: 0,
+			wantStdout: "IPVS OK: 6 services, 10 real servers, all available\n"},
 		{name: "missing value", args: []string{"--expect"}, wantCode: 3,
 			wantStdout: "IPVS UNKNOWN: expected argument for flag `--expect'\n"},
 		{name: "bad threshold", args: []string{"-w", "200%"}, wantCode: 3,

@@ -1,12 +1,9 @@
 package checkipvs
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 
-	flags "github.com/jessevdk/go-flags"
-
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 )
 
@@ -40,8 +37,8 @@ func defaultOptions() options {
 // flagValues is what go-flags fills in before validation.
 type flagValues struct {
 	Services   []string `short:"s" long:"service" value-name:"PROTO:ADDR:PORT" description:"check only this service (repeatable), such as TCP:10.0.0.1:80, UDP:[2001:db8::1]:53 or FWM:1; it must be present. Default: every service"`
-	Warning    string   `short:"w" long:"warning-available" value-name:"N|N%" description:"WARNING when fewer real servers of a service than this have weight > 0 (default: 100%, so any weight 0 warns)"`
-	Critical   string   `short:"c" long:"critical-available" value-name:"N|N%" description:"CRITICAL when fewer real servers of a service than this have weight > 0 (default: 1)"`
+	Warning    *string  `short:"w" long:"warning-available" value-name:"N|N%" description:"WARNING when fewer real servers of a service than this have weight > 0 (default: 100%, so any weight 0 warns)"`
+	Critical   *string  `short:"c" long:"critical-available" value-name:"N|N%" description:"CRITICAL when fewer real servers of a service than this have weight > 0 (default: 1)"`
 	Expect     []string `long:"expect" value-name:"PROTO:ADDR:PORT" description:"CRITICAL when this service is not present (repeatable)"`
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
 	Version    bool     `long:"version" description:"print the version and exit"`
@@ -56,48 +53,29 @@ available real server left, reading net/ip_vs.
 Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (net/ip_vs missing or
 unreadable, or a wrong flag).`
 
-// helpRequest is returned by parseOptions for -h/--help; it carries the
-// usage text, which belongs on stdout with exit 0.
-type helpRequest struct{ usage string }
-
-func (h *helpRequest) Error() string { return h.usage }
-
 // parseOptions parses the command-line arguments (without the program
 // name).
 func parseOptions(args []string) (options, error) {
-	if err := rejectSingleDashLong(args); err != nil {
-		return options{}, err
-	}
 	var fv flagValues
-	p := flags.NewParser(&fv, flags.HelpFlag|flags.PassDoubleDash)
-	p.Name = "check-ipvs"
-	p.Usage = usageText
-	rest, err := p.ParseArgs(args)
-	if err != nil {
-		var fe *flags.Error
-		if errors.As(err, &fe) && fe.Type == flags.ErrHelp {
-			return options{}, &helpRequest{usage: fe.Message}
-		}
+	if err := checkflags.Parse("check-ipvs", usageText, &fv, args); err != nil {
 		return options{}, err
-	}
-	if len(rest) > 0 {
-		return options{}, fmt.Errorf("unexpected argument %q", rest[0])
 	}
 	opts := defaultOptions()
 	opts.ProcfsRoot, opts.Version = fv.ProcfsRoot, fv.Version
+	var err error
 	if opts.Services, err = parseServiceSpecs(fv.Services); err != nil {
 		return options{}, err
 	}
 	if opts.Expect, err = parseServiceSpecs(fv.Expect); err != nil {
 		return options{}, err
 	}
-	if p.FindOptionByLongName("warning-available").IsSet() {
-		if opts.Warning, err = parseThreshold("--warning-available", fv.Warning); err != nil {
+	if fv.Warning != nil {
+		if opts.Warning, err = parseThreshold("--warning-available", *fv.Warning); err != nil {
 			return options{}, err
 		}
 	}
-	if p.FindOptionByLongName("critical-available").IsSet() {
-		if opts.Critical, err = parseThreshold("--critical-available", fv.Critical); err != nil {
+	if fv.Critical != nil {
+		if opts.Critical, err = parseThreshold("--critical-available", *fv.Critical); err != nil {
 			return options{}, err
 		}
 	}
@@ -122,26 +100,4 @@ func parseThreshold(flag, s string) (threshold.Threshold, error) {
 		return t, fmt.Errorf("%s: %w", flag, err)
 	}
 	return t, nil
-}
-
-// longNames are the long flags; go-flags would read "-procfs-root" as a
-// cluster of short flags and give a puzzling "unknown flag `p'".
-var longNames = []string{"service", "warning-available", "critical-available", "expect", "procfs-root", "version", "help"}
-
-func rejectSingleDashLong(args []string) error {
-	for _, a := range args {
-		if a == "--" {
-			return nil
-		}
-		name, _, _ := strings.Cut(strings.TrimPrefix(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || strings.HasPrefix(a, "--") {
-			continue
-		}
-		for _, l := range longNames {
-			if name == l {
-				return fmt.Errorf("flag -%s needs two dashes: --%s", l, l)
-			}
-		}
-	}
-	return nil
 }

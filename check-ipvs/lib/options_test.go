@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 )
 
@@ -63,9 +64,7 @@ func TestParseOptionsRejects(t *testing.T) {
 		{[]string{"--expect", "FWM:0"}, `invalid service "FWM:0": firewall mark "0": want a number from 1 to 4294967295, decimal or 0x hex`},
 		{[]string{"TCP:10.0.0.1:80"}, `unexpected argument "TCP:10.0.0.1:80"`},
 		{[]string{"--", "-s"}, `unexpected argument "-s"`},
-		{[]string{"-procfs-root", "/host/proc"}, "flag -procfs-root needs two dashes: --procfs-root"},
-		{[]string{"-expect=TCP:10.0.0.1:80"}, "flag -expect needs two dashes: --expect"},
-		{[]string{"-version"}, "flag -version needs two dashes: --version"},
+		{[]string{"-expect=TCP:10.0.0.1"}, `invalid service "TCP:10.0.0.1": want TCP:ADDR:PORT, IPv6 in brackets`},
 	}
 	for _, tt := range tests {
 		got, err := parseOptions(tt.args)
@@ -78,14 +77,14 @@ func TestParseOptionsRejects(t *testing.T) {
 func TestParseOptionsHelp(t *testing.T) {
 	for _, args := range [][]string{{"-h"}, {"--help"}, {"-w", "50%", "--help"}} {
 		_, err := parseOptions(args)
-		var help *helpRequest
+		var help *checkflags.HelpRequest
 		if !errors.As(err, &help) {
 			t.Errorf("parseOptions(%q) = %v, want a help request", args, err)
 			continue
 		}
 		for _, want := range []string{"Usage:\n  check-ipvs [OPTIONS]", "--service=PROTO:ADDR:PORT", "--critical-available=N|N%", "--procfs-root=DIR", "3 UNKNOWN"} {
-			if !strings.Contains(help.usage, want) {
-				t.Errorf("parseOptions(%q): usage lacks %q:\n%s", args, want, help.usage)
+			if !strings.Contains(help.Usage, want) {
+				t.Errorf("parseOptions(%q): usage lacks %q:\n%s", args, want, help.Usage)
 			}
 		}
 	}

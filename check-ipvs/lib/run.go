@@ -13,6 +13,7 @@ import (
 
 	"github.com/mackerelio/checkers"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/version"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -29,10 +30,10 @@ func Main(args []string, stdout, stderr io.Writer) (status int) {
 		}
 	}()
 	opts, err := parseOptions(args)
-	var help *helpRequest
+	var help *checkflags.HelpRequest
 	switch {
 	case errors.As(err, &help):
-		fmt.Fprint(stdout, strings.TrimRight(help.usage, "\n")+"\n")
+		fmt.Fprint(stdout, strings.TrimRight(help.Usage, "\n")+"\n")
 		return 0
 	case err != nil:
 		fmt.Fprintln(stderr, "check-ipvs --help lists the flags.")
