@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,19 +44,10 @@ func TestChecksFromACronScript(t *testing.T) {
 		t.Run(tt.tree, func(t *testing.T) {
 			tree := testbin.Fixture(tt.tree)
 			cmd := exec.Command("env", "-i", "PATH=/usr/bin:/bin", "HOST_PROC="+tree, "PLUGIN_BIN="+binDir, "TMPDIR="+t.TempDir(), "/bin/sh", script)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			exit := 0
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				exit = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
+			res := testbin.RunCmd(t, cmd)
 			want := strings.ReplaceAll(strings.Join(tt.lines, "\n")+"\n", "TREE", tree)
-			if exit != tt.exit || stdout.String() != want || stderr.Len() != 0 {
-				t.Errorf("exit %d, stdout\n%s\nstderr %q\nwant exit %d, stdout\n%s", exit, stdout.String(), stderr.String(), tt.exit, want)
+			if res.ExitCode != tt.exit || res.Stdout != want || res.Stderr != "" {
+				t.Errorf("exit %d, stdout\n%s\nstderr %q\nwant exit %d, stdout\n%s", res.ExitCode, res.Stdout, res.Stderr, tt.exit, want)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -255,7 +254,7 @@ func TestUnreadableFiles(t *testing.T) {
 	t.Cleanup(func() { os.RemoveAll(shared) })
 	os.Chmod(shared, 0o755)
 	root := filepath.Join(shared, "proc")
-	copyTree(t, testbin.Fixture("lvs-director"), root)
+	testbin.CopyTree(t, testbin.Fixture("lvs-director"), root)
 	for _, s := range sources {
 		os.Chmod(filepath.Join(root, s.rel), 0)
 	}
@@ -267,16 +266,7 @@ func TestUnreadableFiles(t *testing.T) {
 			cmd := exec.Command(bin, substitute(r.args, root, state)...)
 			cmd.Env = []string{"PATH=/usr/bin:/bin", "TMPDIR=" + shared}
 			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			res := testbin.Result{Stdout: stdout.String(), Stderr: stderr.String()}
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				res.ExitCode = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
+			res := testbin.RunCmd(t, cmd)
 			checkNoCrash(t, res)
 			out := res.Stdout + res.Stderr
 			if !strings.Contains(out, "permission denied") {
@@ -309,26 +299,8 @@ func contains(list []string, s string) bool {
 func copyFixture(t *testing.T, name string) string {
 	t.Helper()
 	dst := t.TempDir()
-	copyTree(t, testbin.Fixture(name), dst)
+	testbin.CopyTree(t, testbin.Fixture(name), dst)
 	return dst
-}
-
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		copyFile(t, p, filepath.Join(to, rel), 0o644)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 func copyFile(t *testing.T, from, to string, mode os.FileMode) {

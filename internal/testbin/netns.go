@@ -2,7 +2,6 @@ package testbin
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -69,16 +68,5 @@ func (ns *NetNS) Run(tb testing.TB, env []string, bin string, args ...string) Re
 	tb.Helper()
 	cmd := exec.Command("ip", append([]string{"netns", "exec", ns.Name, bin}, args...)...)
 	cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", "TMPDIR=" + tb.TempDir()}, env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := Result{Stdout: stdout.String(), Stderr: stderr.String()}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		res.ExitCode = exit.ExitCode()
-	case err != nil:
-		tb.Fatalf("ip netns exec %s %s: %v", ns.Name, bin, err)
-	}
-	return res
+	return RunCmd(tb, cmd)
 }

@@ -58,6 +58,12 @@ func Run(tb testing.TB, bin string, env []string, args ...string) Result {
 	tb.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "LANG=C", "TMPDIR=" + tb.TempDir()}, env...)
+	return RunCmd(tb, cmd)
+}
+
+// RunCmd runs a prepared command and returns its output and exit code.
+func RunCmd(tb testing.TB, cmd *exec.Cmd) Result {
+	tb.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -67,9 +73,32 @@ func Run(tb testing.TB, bin string, env []string, args ...string) Result {
 	case errors.As(err, &exit):
 		res.ExitCode = exit.ExitCode()
 	case err != nil:
-		tb.Fatalf("run %s: %v", bin, err)
+		tb.Fatalf("run %s: %v", cmd.Path, err)
 	}
 	return res
+}
+
+// CopyTree copies a fixture tree (or any directory of plain files) to dst,
+// for tests that change it.
+func CopyTree(tb testing.TB, from, to string) {
+	tb.Helper()
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // RepoRoot returns the repository root, found from this file's location.

@@ -56,7 +56,7 @@ func TestFixtureOutputs(t *testing.T) {
 func TestTableOnlyNeverOpensARP(t *testing.T) {
 	bin := testbin.Build(t, pkg)
 	root := t.TempDir()
-	copyTree(t, testbin.Fixture("lvs-director"), root)
+	testbin.CopyTree(t, testbin.Fixture("lvs-director"), root)
 	os.Remove(filepath.Join(root, "net", "arp"))
 	if err := os.Mkdir(filepath.Join(root, "net", "arp"), 0o755); err != nil {
 		t.Fatal(err)
@@ -134,26 +134,5 @@ func TestMetaDefinesEveryKey(t *testing.T) {
 		if !testbin.Defined(graphs, k) {
 			t.Errorf("%s belongs to no graph definition", k)
 		}
-	}
-}
-
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
