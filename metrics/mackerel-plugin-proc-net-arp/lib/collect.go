@@ -58,30 +58,48 @@ func writeCounts(w *metricout.Writer, prefix string, c procnet.ARPCounts) {
 }
 
 // collectTable writes the global table size, limits and GC counters of
-// one family; it returns how many of its two sources it could read.
+// one family; it returns how many of its two sources it could read. In a
+// container the kernel hides net/stat and the sysctls; on the live /proc
+// rtnetlink then answers for the same global table (without
+// unresolved_discards, which it does not carry).
 func collectTable(w *metricout.Writer, fsys procnet.FS, f procnet.Family) int {
 	fam := "ipv4_"
 	if f == procnet.Inet6 {
 		fam = "ipv6_"
 	}
+	st, stErr := fsys.NeighCacheStats(f)
+	th, thErr := fsys.GCThresh(f)
+	fromNetlink := false
+	if (stErr != nil || thErr != nil) && fsys.IsLive() {
+		if nt, err := procnet.NeighTableFromNetlink(f); err == nil {
+			if stErr != nil && nt.HasStats {
+				st, stErr, fromNetlink = nt.Stats, nil, true
+			}
+			if thErr != nil {
+				th, thErr = nt.Thresh, nil
+			}
+		}
+	}
 	read := 0
-	if st, err := fsys.NeighCacheStats(f); err != nil {
-		w.Warnf("%s: skipping %s neighbour table size and GC counters: %v", name, f, err)
+	if stErr != nil {
+		w.Warnf("%s: skipping %s neighbour table size and GC counters: %v", name, f, stErr)
 	} else {
 		w.Gauge("table."+fam+"entries", st.Entries)
 		if st.HasTableFulls {
 			w.Counter("gc."+fam+"table_fulls", st.TableFulls)
 		}
 		w.Counter("gc."+fam+"forced_gc_runs", st.ForcedGCRuns)
-		w.Counter("gc."+fam+"unresolved_discards", st.UnresolvedDiscards)
+		if !fromNetlink {
+			w.Counter("gc."+fam+"unresolved_discards", st.UnresolvedDiscards)
+		}
 		read++
 	}
-	if t, err := fsys.GCThresh(f); err != nil {
-		w.Warnf("%s: skipping %s gc_thresh: %v", name, f, err)
+	if thErr != nil {
+		w.Warnf("%s: skipping %s gc_thresh: %v", name, f, thErr)
 	} else {
-		w.Gauge("table."+fam+"gc_thresh1", t.Thresh1)
-		w.Gauge("table."+fam+"gc_thresh2", t.Thresh2)
-		w.Gauge("table."+fam+"gc_thresh3", t.Thresh3)
+		w.Gauge("table."+fam+"gc_thresh1", th.Thresh1)
+		w.Gauge("table."+fam+"gc_thresh2", th.Thresh2)
+		w.Gauge("table."+fam+"gc_thresh3", th.Thresh3)
 		read++
 	}
 	return read

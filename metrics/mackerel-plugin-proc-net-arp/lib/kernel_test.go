@@ -2,7 +2,6 @@ package arp
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
@@ -37,8 +36,14 @@ func TestRealKernelNamespace(t *testing.T) {
 		}
 	}
 	// Inside a namespace the kernel hides net/stat and the gc_thresh
-	// sysctls: the plugin says so and still prints the rows.
-	if res.ExitCode != 0 || !strings.Contains(res.Stderr, "skipping inet neighbour table size") {
+	// sysctls: the global table then comes from rtnetlink, and it holds at
+	// least this namespace's entries; the limits are the host's.
+	if res.ExitCode != 0 || res.Stderr != "" {
 		t.Errorf("exit %d stderr %q", res.ExitCode, res.Stderr)
+	}
+	host := testbin.ValueMap(t, testbin.Run(t, bin, nil, "-table-only", "-tempfile", filepath.Join(t.TempDir(), "s")).Stdout)
+	if vals["proc.net.arp.table.ipv4_entries"] < 6 || vals["proc.net.arp.table.ipv4_gc_thresh3"] != host["proc.net.arp.table.ipv4_gc_thresh3"] || host["proc.net.arp.table.ipv4_gc_thresh3"] == 0 {
+		t.Errorf("in the namespace: entries %v, gc_thresh3 %v; host gc_thresh3 %v",
+			vals["proc.net.arp.table.ipv4_entries"], vals["proc.net.arp.table.ipv4_gc_thresh3"], host["proc.net.arp.table.ipv4_gc_thresh3"])
 	}
 }
