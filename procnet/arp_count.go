@@ -49,29 +49,42 @@ func (fs FS) CountARP() (ARPSummary, error) {
 // name is used in errors.
 func ParseARPCounts(r io.Reader, name string) (ARPSummary, error) {
 	sum := ARPSummary{PerDevice: make(map[string]*ARPCounts, 8)}
-	var lastDev []byte
-	var last *ARPCounts
+	// Rows interleave a few devices in hash order. A small direct-mapped
+	// cache, indexed by the name's length, first and last bytes, finds
+	// most rows' counts without hashing the name for the map. Its slots keep copies
+	// of the names in buffers that are reused, so it allocates per slot,
+	// not per row.
+	var cache [32]struct {
+		dev []byte
+		c   *ARPCounts
+	}
 	err := walkARP(r, name, func(row *arpRow) error {
 		if !isIPv4Text(row.ip) {
 			return numberError("IP address", row.ip, errNumberSyntax)
 		}
 		st := stateOf(row.flags)
 		sum.add(st)
-		if last == nil || string(lastDev) != string(row.device) {
-			dc := sum.PerDevice[string(row.device)]
+		d := row.device
+		slot := &cache[0]
+		if len(d) > 0 {
+			slot = &cache[(len(d)*5+int(d[0])*3+int(d[len(d)-1]))&31]
+		}
+		if slot.c == nil || string(slot.dev) != string(d) {
+			dc := sum.PerDevice[string(d)]
 			if dc == nil {
 				dc = &ARPCounts{}
-				sum.PerDevice[string(row.device)] = dc
+				sum.PerDevice[string(d)] = dc
 			}
-			last, lastDev = dc, append(lastDev[:0], row.device...)
+			slot.c, slot.dev = dc, append(slot.dev[:0], d...)
 		}
-		last.add(st)
+		slot.c.add(st)
 		return nil
 	})
 	return sum, err
 }
 
-// isIPv4Text reports whether b is a dotted-quad IPv4 address.
+// isIPv4Text reports whether b is a dotted-quad IPv4 address in the
+// canonical form: four decimal parts of 0..255 without leading zeros.
 func isIPv4Text(b []byte) bool {
 	parts, digits, val := 0, 0, 0
 	for i := 0; i <= len(b); i++ {
@@ -84,7 +97,9 @@ func isIPv4Text(b []byte) bool {
 			continue
 		}
 		c := b[i]
-		if c < '0' || c > '9' || digits == 3 {
+		// A leading zero is refused, as netip.ParseAddr (the full parse)
+		// refuses it: the kernel's %pI4 never prints one.
+		if c < '0' || c > '9' || digits == 3 || (digits == 1 && val == 0) {
 			return false
 		}
 		val = val*10 + int(c-'0')

@@ -1,0 +1,170 @@
+package procnet
+
+// Benchmarks on generated large inputs (largegen_test.go), against
+// github.com/prometheus/procfs v0.23.0 where it has a parser and against
+// os.ReadFile of the same bytes as a floor. Each benchmark writes its
+// input once into a b.TempDir() procfs tree; b.Loop keeps that setup out
+// of the timing. They run only with -bench:
+//
+//	go test -run '^$' -bench . -benchmem -count 6 ./procnet/ > /tmp/bench.txt
+//	benchstat /tmp/bench.txt
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/prometheus/procfs"
+)
+
+func benchProcfs(b *testing.B, root string) procfs.FS {
+	b.Helper()
+	pfs, err := procfs.NewFS(root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return pfs
+}
+
+func largeARPTree(b *testing.B) string {
+	data := genARP(largeARPRows)
+	b.SetBytes(int64(len(data)))
+	return writeLargeTree(b, "net/arp", data)
+}
+
+func largeIPVSTree(b *testing.B) string {
+	data := genIPVS(largeIPVSServices, largeIPVSRealPerSvc)
+	b.SetBytes(int64(len(data)))
+	return writeLargeTree(b, "net/ip_vs", data)
+}
+
+func largePerCPUTree(b *testing.B) string {
+	data := genIPVSStatsPerCPU(largePerCPURows)
+	b.SetBytes(int64(len(data)))
+	return writeLargeTree(b, "net/ip_vs_stats_percpu", data)
+}
+
+func BenchmarkCountARP(b *testing.B) {
+	fsys := NewFS(largeARPTree(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		sum, err := fsys.CountARP()
+		if err != nil || sum.Total() != largeARPRows {
+			b.Fatalf("%d rows, %v", sum.Total(), err)
+		}
+	}
+}
+
+func BenchmarkARPEntries(b *testing.B) {
+	fsys := NewFS(largeARPTree(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		es, err := fsys.ARPEntries()
+		if err != nil || len(es) != largeARPRows {
+			b.Fatalf("%d rows, %v", len(es), err)
+		}
+	}
+}
+
+func BenchmarkProcfsGatherARPEntries(b *testing.B) {
+	pfs := benchProcfs(b, largeARPTree(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		es, err := pfs.GatherARPEntries()
+		if err != nil || len(es) != largeARPRows {
+			b.Fatalf("%d rows, %v", len(es), err)
+		}
+	}
+}
+
+func BenchmarkWalkIPVS(b *testing.B) {
+	fsys := NewFS(largeIPVSTree(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		err := fsys.WalkIPVS(func(s *Service) error {
+			n += len(s.RealServers)
+			return nil
+		})
+		if err != nil || n != largeIPVSServices*largeIPVSRealPerSvc {
+			b.Fatalf("%d real servers, %v", n, err)
+		}
+	}
+}
+
+func BenchmarkProcfsIPVSBackendStatus(b *testing.B) {
+	pfs := benchProcfs(b, largeIPVSTree(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := pfs.IPVSBackendStatus()
+		if err != nil || len(st) != largeIPVSServices*largeIPVSRealPerSvc {
+			b.Fatalf("%d real servers, %v", len(st), err)
+		}
+	}
+}
+
+// BenchmarkIPVSStatsPerCPU has no procfs counterpart (procfs has no
+// ip_vs_stats_percpu parser); compare it with BenchmarkReadFileFloor.
+func BenchmarkIPVSStatsPerCPU(b *testing.B) {
+	fsys := NewFS(largePerCPUTree(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := fsys.IPVSStatsPerCPU()
+		if err != nil || len(st.CPUs) != largePerCPURows {
+			b.Fatalf("%d CPU rows, %v", len(st.CPUs), err)
+		}
+	}
+}
+
+// BenchmarkReadFileFloor reads the same bytes with os.ReadFile: no parser
+// can be cheaper than reading the file, short of streaming it.
+func BenchmarkReadFileFloor(b *testing.B) {
+	files := []struct {
+		name, rel string
+		tree      func(*testing.B) string
+	}{
+		{"arp", "net/arp", largeARPTree},
+		{"ip_vs", "net/ip_vs", largeIPVSTree},
+		{"ip_vs_stats_percpu", "net/ip_vs_stats_percpu", largePerCPUTree},
+	}
+	for _, f := range files {
+		b.Run(f.name, func(b *testing.B) {
+			name := filepath.Join(f.tree(b), filepath.FromSlash(f.rel))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := os.ReadFile(name); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestCountARPAllocsDoNotGrowWithRows holds the counting pass to its
+// promise: it allocates per device, not per row. Allocation counts are
+// deterministic, so the test can demand equality.
+func TestCountARPAllocsDoNotGrowWithRows(t *testing.T) {
+	allocs := func(rows int) float64 {
+		fsys := NewFS(writeLargeTree(t, "net/arp", genARP(rows)))
+		sum, err := fsys.CountARP()
+		if err != nil || sum.Total() != uint64(rows) {
+			t.Fatalf("%d rows: counted %d, %v", rows, sum.Total(), err)
+		}
+		if len(sum.PerDevice) != len(largeARPDevices)+1 { // + "*" of the proxies
+			t.Fatalf("%d rows: %d devices, want %d", rows, len(sum.PerDevice), len(largeARPDevices)+1)
+		}
+		return testing.AllocsPerRun(3, func() {
+			if _, err := fsys.CountARP(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	small, large := allocs(1_000), allocs(largeARPRows)
+	t.Logf("CountARP allocations: %v for 1,000 rows, %v for %d rows", small, large, largeARPRows)
+	if large > small+1 {
+		t.Errorf("CountARP allocates %v times on %d rows but %v on 1,000: it allocates per row", large, largeARPRows, small)
+	}
+	if large > 64 {
+		t.Errorf("CountARP allocates %v times: more than a per-device budget allows", large)
+	}
+}
