@@ -58,13 +58,9 @@ func ParseARPCounts(r io.Reader, name string) (ARPSummary, error) {
 		dev []byte
 		c   *ARPCounts
 	}
-	err := walkARP(r, name, func(row *arpRow) error {
-		if !isIPv4Text(row.ip) {
-			return numberError("IP address", row.ip, errNumberSyntax)
-		}
-		st := stateOf(row.flags)
+	count := func(flags uint32, d []byte) {
+		st := stateOf(flags)
 		sum.add(st)
-		d := row.device
 		slot := &cache[0]
 		if len(d) > 0 {
 			slot = &cache[(len(d)*5+int(d[0])*3+int(d[len(d)-1]))&31]
@@ -78,6 +74,19 @@ func ParseARPCounts(r io.Reader, name string) (ARPSummary, error) {
 			slot.c, slot.dev = dc, append(slot.dev[:0], d...)
 		}
 		slot.c.add(st)
+	}
+	fast := func(line []byte) bool {
+		flags, dev, ok := quickARPRow(line)
+		if ok {
+			count(flags, dev)
+		}
+		return ok
+	}
+	err := walkARP(r, name, fast, func(row *arpRow) error {
+		if !isIPv4Text(row.ip) {
+			return numberError("IP address", row.ip, errNumberSyntax)
+		}
+		count(row.flags, row.device)
 		return nil
 	})
 	return sum, err

@@ -31,13 +31,25 @@ func newLineScanner(r io.Reader, name string) *lineScanner {
 // next advances to the next line and splits it into fields. It returns
 // false at the end of input or on a read error (see err).
 func (s *lineScanner) next() bool {
+	if !s.nextLine() {
+		return false
+	}
+	s.split()
+	return true
+}
+
+// nextLine advances to the next line without splitting it, for a caller
+// with a faster path for the common line; split does the rest.
+func (s *lineScanner) nextLine() bool {
 	if !s.sc.Scan() {
 		return false
 	}
 	s.line++
-	s.fields = splitFields(s.sc.Bytes(), s.fields[:0])
 	return true
 }
+
+// split splits the current line into fields.
+func (s *lineScanner) split() { s.fields = splitFields(s.sc.Bytes(), s.fields[:0]) }
 
 // err returns the read error that stopped next, if any, with the file and
 // the line it happened on.

@@ -1,0 +1,126 @@
+package procnet
+
+import "encoding/binary"
+
+// quickARPRow reads the flags and the device of a net/arp row in one pass
+// over the bytes, without splitting the line into fields. It takes only a
+// row exactly as the kernel prints it (a canonical dotted quad, "0x" hex
+// of at most 8 digits for the type and flags, fields separated by spaces,
+// 5 or 6 fields) and says ok; anything else, valid or not, is left to the
+// general parser, which decides and names what is wrong. So the two never
+// disagree, and the fuzz test of the counting pass against the full parse
+// holds for both.
+func quickARPRow(b []byte) (flags uint32, device []byte, ok bool) {
+	i, ok := quickIPv4(b)
+	if !ok {
+		return 0, nil, false
+	}
+	if _, i, ok = quickHex(b, skipSpaces(b, i)); !ok {
+		return 0, nil, false
+	}
+	if flags, i, ok = quickHex(b, skipSpaces(b, i)); !ok {
+		return 0, nil, false
+	}
+	// The rest: [hardware address] mask device.
+	fields := 0
+	for i = skipSpaces(b, i); i < len(b); i = skipSpaces(b, i) {
+		start := i
+		i = skipNonBlank(b, i)
+		for i < len(b) && b[i] != ' ' {
+			if b[i] >= '\t' && b[i] <= '\r' {
+				return 0, nil, false // a tab, CR, VT or FF also separates fields
+			}
+			i++
+		}
+		device = b[start:i]
+		fields++
+	}
+	if fields != 2 && fields != 3 {
+		return 0, nil, false
+	}
+	return flags, device, true
+}
+
+// quickIPv4 reads a canonical dotted quad that ends in a space and
+// returns the index of that space.
+func quickIPv4(b []byte) (int, bool) {
+	i := 0
+	for part := 0; part < 4; part++ {
+		if part > 0 {
+			if i >= len(b) || b[i] != '.' {
+				return 0, false
+			}
+			i++
+		}
+		start, val := i, 0
+		for i < len(b) && i-start < 3 && '0' <= b[i] && b[i] <= '9' {
+			val = val*10 + int(b[i]-'0')
+			i++
+		}
+		if i == start || val > 255 || (i-start > 1 && b[start] == '0') {
+			return 0, false
+		}
+	}
+	return i, i < len(b) && b[i] == ' '
+}
+
+// quickHex reads "0x" and 1 to 8 hex digits followed by a space.
+func quickHex(b []byte, i int) (uint32, int, bool) {
+	if i+2 >= len(b) || b[i] != '0' || b[i+1] != 'x' {
+		return 0, 0, false
+	}
+	i += 2
+	start := i
+	var v uint32
+	for i < len(b) && b[i] != ' ' {
+		c := b[i]
+		var d byte
+		switch {
+		case '0' <= c && c <= '9':
+			d = c - '0'
+		case 'a' <= c && c <= 'f':
+			d = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, 0, false
+		}
+		if i-start == 8 {
+			return 0, 0, false
+		}
+		v = v<<4 | uint32(d)
+		i++
+	}
+	return v, i, i > start && i < len(b)
+}
+
+// The kernel pads the columns with runs of spaces; these helpers step
+// over eight bytes at a time where they can.
+const (
+	eightSpaces = 0x2020202020202020
+	lowBits     = 0x0101010101010101
+	highBits    = 0x8080808080808080
+)
+
+func skipSpaces(b []byte, i int) int {
+	for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
+		i += 8
+	}
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// skipNonBlank steps over whole words of bytes above 0x20; the caller
+// checks the rest byte by byte.
+func skipNonBlank(b []byte, i int) int {
+	for i+8 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if (w-lowBits*0x21)&^w&highBits != 0 {
+			break // a byte below 0x21 somewhere in the word
+		}
+		i += 8
+	}
+	return i
+}
