@@ -104,6 +104,12 @@ func TestAgentPostsGraphDefsAndCheckReports(t *testing.T) {
 	}
 
 	defs, reports := api.snapshot()
+	for _, name := range []string{"arp-critical", "ipvs-warning"} {
+		t.Logf("posted check report %s: %+v", name, reports[name])
+	}
+	for _, name := range []string{"custom.proc.net.ip_vs.#.weight", "custom.proc.net.arp.table", "custom.proc.net.ip_vs_stats_percpu.#.bytes"} {
+		t.Logf("posted graph definition: %+v", defs[name])
+	}
 	for _, s := range scenarios {
 		r := reports[s.name]
 		// The agent posts the plugin's stdout as it is, newline included.
