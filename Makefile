@@ -43,8 +43,10 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-bench:
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./procnet/
+	CGO_ENABLED=0 $(GO) build -trimpath -o .cache/bench/procfsref ./internal/bench/procfsref
+	$(GO) run ./internal/bench/cmd/e2ebench -bin bin -procfsref .cache/bench/procfsref $(E2EBENCH_FLAGS)
 
 # A short run of every fuzz target; FUZZ_TIME=10m for a real session.
 fuzz:
