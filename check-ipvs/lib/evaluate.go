@@ -38,37 +38,59 @@ type verdict struct {
 	Quiescent   int        // of those, with weight 0
 }
 
-// evaluate applies the options to the services of net/ip_vs.
-func evaluate(services []procnet.Service, opts options) verdict {
-	required := requiredServices(opts)
-	var v verdict
-	present := make(map[serviceSpec]bool, len(services))
-	var found []offender
-	for i := range services {
-		svc := &services[i]
-		spec := specOf(svc)
-		present[spec] = true
-		if len(opts.Services) > 0 && !slices.Contains(required, spec) {
-			continue
-		}
-		v.Services++
-		v.RealServers += len(svc.RealServers)
-		available := availableCount(svc)
-		v.Quiescent += len(svc.RealServers) - available
-		found = append(found, evaluateService(svc, spec, available, opts)...)
+// evaluation builds a verdict while net/ip_vs streams by, one service at
+// a time, so that a table of 100,000 real servers is never held whole.
+type evaluation struct {
+	opts     options
+	required []serviceSpec
+	present  map[serviceSpec]bool
+	found    []offender
+	v        verdict
+}
+
+func newEvaluation(opts options) *evaluation {
+	return &evaluation{opts: opts, required: requiredServices(opts), present: map[serviceSpec]bool{}}
+}
+
+// add evaluates one service; svc may be reused once add returns.
+func (e *evaluation) add(svc *procnet.Service) error {
+	spec := specOf(svc)
+	e.present[spec] = true
+	if len(e.opts.Services) > 0 && !slices.Contains(e.required, spec) {
+		return nil
 	}
+	e.v.Services++
+	e.v.RealServers += len(svc.RealServers)
+	available := availableCount(svc)
+	e.v.Quiescent += len(svc.RealServers) - available
+	e.found = append(e.found, evaluateService(svc, spec, available, e.opts)...)
+	return nil
+}
+
+// result returns the verdict over the services added.
+func (e *evaluation) result() verdict {
+	v := e.v
 	// Missing services come first among equals: nothing of them works.
-	for _, spec := range required {
-		if !present[spec] {
+	for _, spec := range e.required {
+		if !e.present[spec] {
 			v.Offenders = append(v.Offenders, offender{Status: checkers.CRITICAL, Problem: notPresent, Service: spec})
 		}
 	}
-	v.Offenders = append(v.Offenders, found...)
+	v.Offenders = append(v.Offenders, e.found...)
 	slices.SortStableFunc(v.Offenders, func(a, b offender) int { return int(b.Status) - int(a.Status) })
 	for _, o := range v.Offenders {
 		v.Status = max(v.Status, o.Status)
 	}
 	return v
+}
+
+// evaluate applies the options to the services of net/ip_vs.
+func evaluate(services []procnet.Service, opts options) verdict {
+	e := newEvaluation(opts)
+	for i := range services {
+		e.add(&services[i])
+	}
+	return e.result()
 }
 
 // availableCount counts the real servers of svc with weight > 0.

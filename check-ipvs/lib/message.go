@@ -38,11 +38,15 @@ func formatVerdict(v verdict) string {
 	if len(v.Offenders) == 0 {
 		return okSummary(v)
 	}
-	items := make([]string, len(v.Offenders))
-	for i, o := range v.Offenders {
+	budget := messageBudget(v.Status)
+	// Every item after the first takes a separator and a rune at least,
+	// so no more than these can fit: the rest are only counted.
+	fit := min(len(v.Offenders), budget/(len(offenderSep)+1)+1)
+	items := make([]string, fit)
+	for i, o := range v.Offenders[:fit] {
 		items[i] = o.String()
 	}
-	return joinBounded(items, messageBudget(v.Status))
+	return joinBounded(items, len(v.Offenders), budget)
 }
 
 func okSummary(v verdict) string {
@@ -62,9 +66,10 @@ func messageBudget(st checkers.Status) int {
 	return lineLimit - utf8.RuneCountInString(checkerName+" "+st.String()+": ")
 }
 
-// joinBounded joins items with "; ", keeping as many leading items as fit
-// in budget runes together with a "... and N more" tail for the rest.
-func joinBounded(items []string, budget int) string {
+// joinBounded joins items, the first of total, with "; ", keeping as many
+// leading items as fit in budget runes together with a "... and N more"
+// tail for the rest.
+func joinBounded(items []string, total, budget int) string {
 	kept, used := 0, 0 // used: runes of the first k items joined
 	for k := 0; k <= len(items); k++ {
 		if k > 0 {
@@ -73,16 +78,16 @@ func joinBounded(items []string, budget int) string {
 				used += len(offenderSep)
 			}
 		}
-		if used+tailRunes(k, len(items)) <= budget {
+		if used+tailRunes(k, total) <= budget {
 			kept = k
 		}
 	}
 	s := strings.Join(items[:kept], offenderSep)
-	if kept < len(items) {
+	if kept < total {
 		if kept > 0 {
 			s += offenderSep
 		}
-		s += moreTail(len(items) - kept)
+		s += moreTail(total - kept)
 	}
 	return truncateRunes(s, budget)
 }

@@ -26,7 +26,7 @@ func TestJoinBounded(t *testing.T) {
 		{10, "... and..."},
 	}
 	for _, tt := range tests {
-		got := joinBounded(items, tt.budget)
+		got := joinBounded(items, len(items), tt.budget)
 		if got != tt.want {
 			t.Errorf("joinBounded(budget %d) = %q, want %q", tt.budget, got, tt.want)
 		}

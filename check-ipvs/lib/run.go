@@ -48,11 +48,11 @@ func Main(args []string, stdout, stderr io.Writer) (status int) {
 // run reads net/ip_vs and evaluates it.
 func run(opts options) *checkers.Checker {
 	procfs := procnet.NewFS(opts.ProcfsRoot)
-	services, err := procfs.IPVSServices()
-	if err != nil {
+	e := newEvaluation(opts)
+	if err := procfs.WalkIPVS(e.add); err != nil {
 		return checkers.Unknown(readFailure(procfs, err))
 	}
-	v := evaluate(services, opts)
+	v := e.result()
 	return checkers.NewChecker(v.Status, formatVerdict(v))
 }
 
