@@ -88,7 +88,13 @@ func ParseIPVS(r io.Reader, name string, fn func(*Service) error) error {
 	if !bytes.HasPrefix(bytes.TrimLeft(s.text(), " \t"), []byte("IP Virtual Server")) {
 		return s.errorf("not an IP Virtual Server table: %.80q", s.text())
 	}
-	for s.next() {
+	var quick RealServer
+	for s.nextLine() {
+		if have && quickRealServer(s.text(), &quick) {
+			svc.RealServers = append(svc.RealServers, quick)
+			continue
+		}
+		s.split()
 		f := s.fields
 		switch {
 		case len(f) == 0:
