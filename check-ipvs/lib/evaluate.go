@@ -29,10 +29,15 @@ type offender struct {
 	Total      int            // tooFewAvailable only
 }
 
+// keepOffenders bounds the offenders kept of each status: far more than
+// fit on the agent's 1024-rune line; the rest are only counted.
+const keepOffenders = 512
+
 // verdict is the outcome of one evaluation.
 type verdict struct {
 	Status      checkers.Status
 	Offenders   []offender // worst first, then in table order
+	Omitted     int        // further offenders, counted but not kept
 	Services    int        // services checked
 	RealServers int        // real servers of the services checked
 	Quiescent   int        // of those, with weight 0
@@ -44,7 +49,8 @@ type evaluation struct {
 	opts     options
 	required []serviceSpec
 	present  map[serviceSpec]bool
-	found    []offender
+	critical []offender
+	warning  []offender
 	v        verdict
 }
 
@@ -63,24 +69,36 @@ func (e *evaluation) add(svc *procnet.Service) error {
 	e.v.RealServers += len(svc.RealServers)
 	available := availableCount(svc)
 	e.v.Quiescent += len(svc.RealServers) - available
-	e.found = append(e.found, evaluateService(svc, spec, available, e.opts)...)
+	evaluateService(svc, spec, available, e.opts, e.note)
 	return nil
 }
 
-// result returns the verdict over the services added.
+// note keeps an offender, or only counts it once enough are kept.
+func (e *evaluation) note(o offender) {
+	e.v.Status = max(e.v.Status, o.Status)
+	list := &e.warning
+	if o.Status == checkers.CRITICAL {
+		list = &e.critical
+	}
+	if len(*list) >= keepOffenders {
+		e.v.Omitted++
+		return
+	}
+	*list = append(*list, o)
+}
+
+// result returns the verdict over the services added: missing services
+// first (nothing of them works), then the other criticals, then the
+// warnings, each in table order.
 func (e *evaluation) result() verdict {
 	v := e.v
-	// Missing services come first among equals: nothing of them works.
 	for _, spec := range e.required {
 		if !e.present[spec] {
 			v.Offenders = append(v.Offenders, offender{Status: checkers.CRITICAL, Problem: notPresent, Service: spec})
+			v.Status = checkers.CRITICAL
 		}
 	}
-	v.Offenders = append(v.Offenders, e.found...)
-	slices.SortStableFunc(v.Offenders, func(a, b offender) int { return int(b.Status) - int(a.Status) })
-	for _, o := range v.Offenders {
-		v.Status = max(v.Status, o.Status)
-	}
+	v.Offenders = slices.Concat(v.Offenders, e.critical, e.warning)
 	return v
 }
 
@@ -104,29 +122,29 @@ func availableCount(svc *procnet.Service) int {
 	return n
 }
 
-// evaluateService returns the offenders of one selected service.
-func evaluateService(svc *procnet.Service, spec serviceSpec, available int, opts options) []offender {
+// evaluateService hands the offenders of one selected service to note.
+func evaluateService(svc *procnet.Service, spec serviceSpec, available int, opts options, note func(offender)) {
 	total := len(svc.RealServers)
 	summary := offender{Problem: tooFewAvailable, Service: spec, Available: available, Total: total}
 	switch {
 	case below(available, total, opts.Critical):
 		summary.Status = checkers.CRITICAL
-		return []offender{summary}
+		note(summary)
+		return
 	case !below(available, total, opts.Warning):
-		return nil
+		return
 	case available == total:
 		// Below the warning count without any weight 0: too few servers.
 		summary.Status = checkers.WARNING
-		return []offender{summary}
+		note(summary)
+		return
 	}
-	var out []offender
 	for _, rs := range svc.RealServers {
 		if rs.Weight == 0 {
-			out = append(out, offender{Status: checkers.WARNING, Problem: quiescent, Service: spec,
+			note(offender{Status: checkers.WARNING, Problem: quiescent, Service: spec,
 				RealServer: netip.AddrPortFrom(rs.Addr, rs.Port)})
 		}
 	}
-	return out
 }
 
 // below reports whether available real servers out of total fall short of

@@ -1,8 +1,10 @@
 package checkipvs
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mackerelio/checkers"
@@ -280,5 +282,28 @@ func TestBelow(t *testing.T) {
 		if got := below(tt.available, tt.total, mustThreshold(t, tt.threshold)); got != tt.want {
 			t.Errorf("below(%d, %d, %s) = %v, want %v", tt.available, tt.total, tt.threshold, got, tt.want)
 		}
+	}
+}
+
+// A huge table keeps only the offenders that could ever be shown, and
+// counts the rest for the "... and N more" tail.
+func TestEvaluateKeepsABoundedNumberOfOffenders(t *testing.T) {
+	svc := procnet.Service{Protocol: "TCP", Addr: netip.MustParseAddr("10.0.0.1"), Port: 80, Scheduler: "wlc"}
+	for i := 0; i < 2000; i++ {
+		svc.RealServers = append(svc.RealServers, procnet.RealServer{Addr: netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), Port: 80, Forward: "Route"})
+	}
+	svc.RealServers[0].Weight = 1
+	v := evaluate([]procnet.Service{svc}, defaultOptions())
+	if v.Status != checkers.WARNING || len(v.Offenders) != keepOffenders || v.Omitted != 1999-keepOffenders {
+		t.Fatalf("status %v, %d offenders kept, %d omitted; want WARNING, %d, %d", v.Status, len(v.Offenders), v.Omitted, keepOffenders, 1999-keepOffenders)
+	}
+	msg := formatVerdict(v)
+	if !strings.HasPrefix(msg, "TCP 10.0.0.1:80 -> 10.1.0.1:80 weight 0; ") || !strings.Contains(msg, " more") {
+		t.Errorf("message %q", msg)
+	}
+	var tail int
+	fmt.Sscanf(msg[strings.LastIndex(msg, "... and ")+len("... and "):], "%d", &tail)
+	if shown := strings.Count(msg, "weight 0"); shown+tail != 1999 {
+		t.Errorf("%d shown + %d in the tail != 1999 offenders", shown, tail)
 	}
 }

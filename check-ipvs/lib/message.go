@@ -46,7 +46,7 @@ func formatVerdict(v verdict) string {
 	for i, o := range v.Offenders[:fit] {
 		items[i] = o.String()
 	}
-	return joinBounded(items, len(v.Offenders), budget)
+	return joinBounded(items, len(v.Offenders)+v.Omitted, budget)
 }
 
 func okSummary(v verdict) string {
