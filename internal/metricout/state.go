@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
@@ -28,33 +29,61 @@ func loadState(path string) (state, error) {
 	if err != nil {
 		return state{}, nil
 	}
-	var raw map[string]any
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return state{}, fmt.Errorf("state file %s is not valid JSON, starting afresh: %v", path, err)
+	// Our own files and the helper's hold numbers only: decode them
+	// straight into floats, and take the slow path only for the rest.
+	values := map[string]float64{}
+	if err := json.Unmarshal(b, &values); err != nil {
+		var raw map[string]any
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return state{}, fmt.Errorf("state file %s is not valid JSON, starting afresh: %v", path, err)
+		}
+		values = make(map[string]float64, len(raw))
+		for k, v := range raw {
+			if f, ok := v.(float64); ok {
+				values[k] = f
+			}
+		}
 	}
-	t, ok := raw[lastTimeKey].(float64)
+	t, ok := values[lastTimeKey]
 	if !ok || t <= 0 || t > math.MaxInt32*4 {
 		return state{}, fmt.Errorf("state file %s has no valid %s, starting afresh", path, lastTimeKey)
 	}
-	st := state{time: time.Unix(int64(t), 0), values: make(map[string]float64, len(raw))}
-	for k, v := range raw {
-		if f, ok := v.(float64); ok && k != lastTimeKey {
-			st.values[k] = f
-		}
-	}
-	return st, nil
+	delete(values, lastTimeKey)
+	return state{time: time.Unix(int64(t), 0), values: values}, nil
 }
 
-// saveState writes the counters of this run atomically.
+// saveState writes the counters of this run atomically, as JSON written
+// by hand into one buffer: the keys are metric names, which need no
+// escaping, and a map of interfaces for encoding/json would allocate per
+// value.
 func saveState(path string, now time.Time, values map[string]float64) error {
-	out := make(map[string]any, len(values)+1)
+	b := make([]byte, 0, 64+len(values)*64)
+	b = append(b, `{"`+lastTimeKey+`":`...)
+	b = strconv.AppendInt(b, now.Unix(), 10)
 	for k, v := range values {
-		out[k] = v
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		b = append(b, ',')
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = strconv.AppendFloat(b, v, 'g', -1, 64)
 	}
-	out[lastTimeKey] = now.Unix()
-	b, err := json.Marshal(out)
-	if err != nil {
-		return err
+	b = append(b, "}\n"...)
+	return statefile.WriteAtomic(path, b)
+}
+
+// appendJSONString appends s quoted: as it is when it holds only the
+// characters of a metric name, else through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
 	}
-	return statefile.WriteAtomic(path, append(b, '\n'))
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

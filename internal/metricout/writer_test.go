@@ -96,3 +96,25 @@ func TestWriterUnwritableStateStillPrintsValues(t *testing.T) {
 		t.Errorf("stderr %q does not explain the state problem", errs.String())
 	}
 }
+
+func TestStateRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	values := map[string]float64{"p.a": 1, "p.b.c": 1e19, "p.d": 0.5, "odd\"key": 3}
+	if err := saveState(path, t0, values); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatalf("saved state is not JSON: %v\n%s", err, b)
+	}
+	st, err := loadState(path)
+	if err != nil || !st.time.Equal(t0) || len(st.values) != len(values) {
+		t.Fatalf("loaded %+v, %v", st, err)
+	}
+	for k, v := range values {
+		if st.values[k] != v {
+			t.Errorf("%s = %v, want %v", k, st.values[k], v)
+		}
+	}
+}
