@@ -1,6 +1,7 @@
 package procnet
 
-// Benchmarks on generated large inputs (largegen_test.go), against
+// Benchmarks on the large trees of internal/bench/gen (the same trees the
+// end-to-end benchmarks of BENCHMARKS.md use), against
 // github.com/prometheus/procfs v0.23.0 where it has a parser and against
 // os.ReadFile of the same bytes as a floor. Each benchmark writes its
 // input once into a b.TempDir() procfs tree; b.Loop keeps that setup out
@@ -15,7 +16,32 @@ import (
 	"testing"
 
 	"github.com/prometheus/procfs"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/bench/gen"
 )
+
+// Sizes of the benchmark inputs.
+var (
+	largeARPRows        = gen.Large.ARPRows
+	largeIPVSServices   = gen.Large.Services
+	largeIPVSRealPerSvc = gen.Large.RealPerSvc
+	largePerCPURows     = gen.Large.PerCPURows
+)
+
+// largeTree writes a tree of the given sizes below a temporary directory
+// and reports the size of rel as the bytes each iteration processes.
+func largeTree(b *testing.B, sz gen.Sizes, rel string) string {
+	root := b.TempDir()
+	if _, err := gen.Write(root, sz); err != nil {
+		b.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(root, rel))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(fi.Size())
+	return root
+}
 
 func benchProcfs(b *testing.B, root string) procfs.FS {
 	b.Helper()
@@ -26,30 +52,18 @@ func benchProcfs(b *testing.B, root string) procfs.FS {
 	return pfs
 }
 
-func largeARPTree(b *testing.B) string {
-	data := genARP(largeARPRows)
-	b.SetBytes(int64(len(data)))
-	return writeLargeTree(b, "net/arp", data)
-}
+func largeARPTree(b *testing.B) string { return largeTree(b, gen.Large, "net/arp") }
 
-func largeIPVSTree(b *testing.B) string {
-	data := genIPVS(largeIPVSServices, largeIPVSRealPerSvc)
-	b.SetBytes(int64(len(data)))
-	return writeLargeTree(b, "net/ip_vs", data)
-}
+func largeIPVSTree(b *testing.B) string { return largeTree(b, gen.Large, "net/ip_vs") }
 
-func largePerCPUTree(b *testing.B) string {
-	data := genIPVSStatsPerCPU(largePerCPURows)
-	b.SetBytes(int64(len(data)))
-	return writeLargeTree(b, "net/ip_vs_stats_percpu", data)
-}
+func largePerCPUTree(b *testing.B) string { return largeTree(b, gen.Large, "net/ip_vs_stats_percpu") }
 
 func BenchmarkCountARP(b *testing.B) {
 	fsys := NewFS(largeARPTree(b))
 	b.ReportAllocs()
 	for b.Loop() {
 		sum, err := fsys.CountARP()
-		if err != nil || sum.Total() != largeARPRows {
+		if err != nil || sum.Total() != uint64(largeARPRows) {
 			b.Fatalf("%d rows, %v", sum.Total(), err)
 		}
 	}
@@ -144,23 +158,28 @@ func BenchmarkReadFileFloor(b *testing.B) {
 // promise: it allocates per device, not per row. Allocation counts are
 // deterministic, so the test can demand equality.
 func TestCountARPAllocsDoNotGrowWithRows(t *testing.T) {
-	allocs := func(rows int) float64 {
-		fsys := NewFS(writeLargeTree(t, "net/arp", genARP(rows)))
+	allocs := func(rows int) (float64, int) {
+		root := t.TempDir()
+		if _, err := gen.Write(root, gen.Sizes{ARPRows: rows}); err != nil {
+			t.Fatal(err)
+		}
+		fsys := NewFS(root)
 		sum, err := fsys.CountARP()
 		if err != nil || sum.Total() != uint64(rows) {
 			t.Fatalf("%d rows: counted %d, %v", rows, sum.Total(), err)
-		}
-		if len(sum.PerDevice) != len(largeARPDevices)+1 { // + "*" of the proxies
-			t.Fatalf("%d rows: %d devices, want %d", rows, len(sum.PerDevice), len(largeARPDevices)+1)
 		}
 		return testing.AllocsPerRun(3, func() {
 			if _, err := fsys.CountARP(); err != nil {
 				t.Fatal(err)
 			}
-		})
+		}), len(sum.PerDevice)
 	}
-	small, large := allocs(1_000), allocs(largeARPRows)
+	small, smallDevs := allocs(1_000)
+	large, largeDevs := allocs(largeARPRows)
 	t.Logf("CountARP allocations: %v for 1,000 rows, %v for %d rows", small, large, largeARPRows)
+	if smallDevs != largeDevs {
+		t.Fatalf("the trees have %d and %d devices: the comparison needs the same", smallDevs, largeDevs)
+	}
 	if large > small+1 {
 		t.Errorf("CountARP allocates %v times on %d rows but %v on 1,000: it allocates per row", large, largeARPRows, small)
 	}
