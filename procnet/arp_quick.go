@@ -73,16 +73,8 @@ func quickHex(b []byte, i int) (uint32, int, bool) {
 	start := i
 	var v uint32
 	for i < len(b) && b[i] != ' ' {
-		c := b[i]
-		var d byte
-		switch {
-		case '0' <= c && c <= '9':
-			d = c - '0'
-		case 'a' <= c && c <= 'f':
-			d = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			d = c - 'A' + 10
-		default:
+		d, ok := hexDigit(b[i])
+		if !ok {
 			return 0, 0, false
 		}
 		if i-start == 8 {

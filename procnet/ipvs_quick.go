@@ -72,16 +72,11 @@ func quickRealServer(b []byte, rs *RealServer) bool {
 func quickHexDigits(b []byte) (uint32, bool) {
 	var v uint32
 	for _, c := range b {
-		switch {
-		case '0' <= c && c <= '9':
-			v = v<<4 | uint32(c-'0')
-		case 'A' <= c && c <= 'F':
-			v = v<<4 | uint32(c-'A'+10)
-		case 'a' <= c && c <= 'f':
-			v = v<<4 | uint32(c-'a'+10)
-		default:
+		d, ok := hexDigit(c)
+		if !ok {
 			return 0, false
 		}
+		v = v<<4 | uint32(d)
 	}
 	return v, true
 }

@@ -18,15 +18,8 @@ func parseHex(b []byte, bits int) (uint64, error) {
 	}
 	var v uint64
 	for _, c := range b {
-		var d byte
-		switch {
-		case '0' <= c && c <= '9':
-			d = c - '0'
-		case 'a' <= c && c <= 'f':
-			d = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			d = c - 'A' + 10
-		default:
+		d, ok := hexDigit(c)
+		if !ok {
 			return 0, errNumberSyntax
 		}
 		if v>>60 != 0 {
@@ -38,6 +31,19 @@ func parseHex(b []byte, bits int) (uint64, error) {
 		return 0, errNumberRange
 	}
 	return v, nil
+}
+
+// hexDigit returns the value of an upper- or lower-case hex digit.
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // parseDec parses unsigned decimal digits into a value of at most bits bits.
