@@ -29,16 +29,18 @@ func ParseFamily(s string) (Family, error) {
 	return Inet, fmt.Errorf("unknown family %q (want inet or inet6)", s)
 }
 
-// sysctlDir is the family's directory under sys/net.
-func (f Family) sysctlDir() string {
+// NeighSysctlDir is the family's directory of neighbour sysctls below the
+// procfs root, where gc_thresh1-3 are.
+func (f Family) NeighSysctlDir() string {
 	if f == Inet6 {
-		return "ipv6"
+		return "sys/net/ipv6/neigh/default"
 	}
-	return "ipv4"
+	return "sys/net/ipv4/neigh/default"
 }
 
-// statFile is the family's neighbour-cache statistics file.
-func (f Family) statFile() string {
+// StatFile is the family's neighbour-cache statistics file below the
+// procfs root.
+func (f Family) StatFile() string {
 	if f == Inet6 {
 		return "net/stat/ndisc_cache"
 	}

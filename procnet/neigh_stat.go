@@ -34,7 +34,7 @@ type NeighCacheStats struct {
 // The file exists only in the initial network namespace.
 func (fs FS) NeighCacheStats(f Family) (NeighCacheStats, error) {
 	var st NeighCacheStats
-	err := fs.parseFile(f.statFile(), func(r io.Reader, name string) (err error) {
+	err := fs.parseFile(f.StatFile(), func(r io.Reader, name string) (err error) {
 		st, err = ParseNeighCacheStats(r, name)
 		return err
 	})

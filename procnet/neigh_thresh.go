@@ -21,7 +21,7 @@ func (fs FS) GCThresh(f Family) (GCThresh, error) {
 	var t GCThresh
 	dst := [3]*uint64{&t.Thresh1, &t.Thresh2, &t.Thresh3}
 	for i, d := range dst {
-		rel := path.Join("sys/net", f.sysctlDir(), "neigh/default", fmt.Sprintf("gc_thresh%d", i+1))
+		rel := path.Join(f.NeighSysctlDir(), fmt.Sprintf("gc_thresh%d", i+1))
 		v, err := fs.readUintFile(rel)
 		if err != nil {
 			return GCThresh{}, err

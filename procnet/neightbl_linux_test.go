@@ -151,7 +151,7 @@ func TestNeighTableFromNetlinkMatchesProcfs(t *testing.T) {
 						continue
 					}
 					if got := counter(nt.Stats, key); got < counter(before, key) || got > counter(after, key) {
-						t.Errorf("%s = %d, %s says %d before and %d after", key, got, f.statFile(), counter(before, key), counter(after, key))
+						t.Errorf("%s = %d, %s says %d before and %d after", key, got, f.StatFile(), counter(before, key), counter(after, key))
 					}
 				}
 				if before.Entries != after.Entries {
@@ -161,7 +161,7 @@ func TestNeighTableFromNetlinkMatchesProcfs(t *testing.T) {
 					t.Skipf("entries kept changing (%d, %d) during the comparison", before.Entries, after.Entries)
 				}
 				if nt.Stats.Entries != after.Entries {
-					t.Errorf("entries = %d, %s says %d", nt.Stats.Entries, f.statFile(), after.Entries)
+					t.Errorf("entries = %d, %s says %d", nt.Stats.Entries, f.StatFile(), after.Entries)
 				}
 				return
 			}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
-	"path"
 
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -76,11 +75,11 @@ func (s sources) read(fam procnet.Family, userThresh3 uint64) (reading, error) {
 	if err == nil {
 		r.Count, r.Entries, r.Global = st.Entries, st.Entries, true
 		r.TableFulls, r.HasTableFulls = st.TableFulls, st.HasTableFulls
-		r.CountSource = s.fs.Path(statFile(fam))
+		r.CountSource = s.fs.Path(fam.StatFile())
 		if err := s.limit(&r, userThresh3); err != nil {
 			return r, err
 		}
-		r.HostFiles = r.ThreshSource == s.fs.Path(sysctlDir(fam))
+		r.HostFiles = r.ThreshSource == s.fs.Path(fam.NeighSysctlDir())
 		return r, nil
 	}
 	if !errors.Is(err, iofs.ErrNotExist) {
@@ -165,7 +164,7 @@ func (s sources) limit(r *reading, userThresh3 uint64) error {
 	}
 	if err == nil {
 		r.Thresh3, r.Thresh2 = th.Thresh3, th.Thresh2
-		r.ThreshSource = s.fs.Path(sysctlDir(r.Family))
+		r.ThreshSource = s.fs.Path(r.Family.NeighSysctlDir())
 		return nil
 	}
 	if !errors.Is(err, iofs.ErrNotExist) {
@@ -208,19 +207,4 @@ func (s sources) refine(r *reading) {
 	r.PermanentExcluded = min(sum.Permanent, r.Count)
 	r.Count -= r.PermanentExcluded
 	r.Refined = true
-}
-
-func statFile(fam procnet.Family) string {
-	if fam == procnet.Inet6 {
-		return "net/stat/ndisc_cache"
-	}
-	return "net/stat/arp_cache"
-}
-
-func sysctlDir(fam procnet.Family) string {
-	d := "ipv4"
-	if fam == procnet.Inet6 {
-		d = "ipv6"
-	}
-	return path.Join("sys/net", d, "neigh/default")
 }
