@@ -1,6 +1,7 @@
 package metricout
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,20 @@ type Plugin interface {
 	Collect(w *Writer) int
 }
 
+// Validator is a Plugin with flags of its own to check once parsed.
+type Validator interface {
+	Validate() error
+}
+
+// Main is the whole of a metric plugin's Main: it parses args into fs, on
+// which opts and the plugin's own flags are registered, and runs p.
+func Main(fs *flag.FlagSet, opts *Options, p Plugin, args []string, stdout, stderr io.Writer) int {
+	if done, code := Parse(fs, args, stdout, stderr); done {
+		return code
+	}
+	return Run(fs.Name(), opts, args, p, stdout, stderr)
+}
+
 // Run answers -version, the agent's request for graph definitions, or a
 // request for values. The exit code is 0 when at least one source was
 // read; the agent ignores it, but a user at a shell does not.
@@ -27,7 +42,11 @@ func Run(name string, opts *Options, args []string, p Plugin, stdout, stderr io.
 		fmt.Fprintf(stdout, "%s %s\n", name, version.Version)
 		return 0
 	}
-	if err := opts.Validate(); err != nil {
+	err := opts.Validate()
+	if v, ok := p.(Validator); ok && err == nil {
+		err = v.Validate()
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}

@@ -10,9 +10,5 @@ import (
 // the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	var o options
-	fs := newFlagSet(&o)
-	if done, code := metricout.Parse(fs, args, stdout, stderr); done {
-		return code
-	}
-	return metricout.Run(name, &o.Options, args, plugin{&o}, stdout, stderr)
+	return metricout.Main(newFlagSet(&o), &o.Options, plugin{&o}, args, stdout, stderr)
 }

@@ -13,11 +13,7 @@ import (
 // the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	var o options
-	flags := newFlagSet(&o)
-	if done, code := metricout.Parse(flags, args, stdout, stderr); done {
-		return code
-	}
-	return metricout.Run(name, &o.Options, args, plugin{&o}, stdout, stderr)
+	return metricout.Main(newFlagSet(&o), &o.Options, plugin{&o}, args, stdout, stderr)
 }
 
 // ipvsHint explains the usual cause of a missing ip_vs file.

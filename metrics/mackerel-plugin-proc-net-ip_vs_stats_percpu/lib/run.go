@@ -1,7 +1,7 @@
 package ipvsstatspercpu
 
 import (
-	"fmt"
+	"errors"
 	"io"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
@@ -11,13 +11,13 @@ import (
 // the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	var o options
-	fs := newFlagSet(&o)
-	if done, code := metricout.Parse(fs, args, stdout, stderr); done {
-		return code
+	return metricout.Main(newFlagSet(&o), &o.Options, plugin{&o}, args, stdout, stderr)
+}
+
+// Validate checks -cpus.
+func (p plugin) Validate() error {
+	if p.opts.cpus < 0 {
+		return errors.New("-cpus must not be negative")
 	}
-	if o.cpus < 0 {
-		fmt.Fprintf(stderr, "%s: -cpus must not be negative\n", name)
-		return 2
-	}
-	return metricout.Run(name, &o.Options, args, plugin{&o}, stdout, stderr)
+	return nil
 }
