@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
@@ -37,29 +36,11 @@ func kernelEnv(t testing.TB) (ipPath string) {
 	return p
 }
 
-var nsSeq atomic.Int32
-
 // testNetns creates a namespace with veth0 (10.77.0.1/16, 2001:db8:77::1)
 // and veth1, both up, deleted at cleanup with all its entries.
-func testNetns(t testing.TB, ipPath string) string {
+func testNetns(t testing.TB, _ string) string {
 	t.Helper()
-	ns := fmt.Sprintf("cat-test-%d-%d", os.Getpid(), nsSeq.Add(1))
-	ipCmd(t, ipPath, "netns", "add", ns)
-	t.Cleanup(func() {
-		// The kernel destroys a deleted namespace later, in a worker;
-		// deleting the veth pair first frees its neighbour entries now, so
-		// that the next test starts from the table as it was.
-		exec.Command(ipPath, "-n", ns, "link", "del", "veth0").Run()
-		if out, err := exec.Command(ipPath, "netns", "del", ns).CombinedOutput(); err != nil {
-			t.Errorf("ip netns del %s: %v: %s", ns, err, out)
-		}
-	})
-	ipCmd(t, ipPath, "-n", ns, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
-	ipCmd(t, ipPath, "-n", ns, "link", "set", "veth0", "up")
-	ipCmd(t, ipPath, "-n", ns, "link", "set", "veth1", "up")
-	ipCmd(t, ipPath, "-n", ns, "addr", "add", "10.77.0.1/16", "dev", "veth0")
-	ipCmd(t, ipPath, "-n", ns, "addr", "add", "2001:db8:77::1/64", "dev", "veth0", "nodad")
-	return ns
+	return testbin.NewNetNS(t).Name
 }
 
 func ipCmd(t testing.TB, ipPath string, args ...string) {

@@ -10,7 +10,8 @@ import (
 )
 
 // NetNS is a network namespace made for one test, holding a veth pair
-// (Dev and its peer) that is up, with 10.77.0.1/16 on Dev.
+// (Dev and its peer) that is up, with 10.77.0.1/16 and 2001:db8:77::1/64
+// on Dev.
 type NetNS struct {
 	Name string
 	Dev  string
@@ -34,6 +35,10 @@ func NewNetNS(tb testing.TB) *NetNS {
 		tb.Skipf("cannot create a network namespace here: %v: %s", err, out)
 	}
 	tb.Cleanup(func() {
+		// The kernel destroys a deleted namespace later, in a worker;
+		// deleting the veth pair first frees its neighbour entries now, so
+		// that the next test starts from the global table as it was.
+		exec.Command("ip", "-n", ns.Name, "link", "delete", ns.Dev).Run()
 		if out, err := exec.Command("ip", "netns", "delete", ns.Name).CombinedOutput(); err != nil {
 			tb.Errorf("deleting namespace %s: %v: %s", ns.Name, err, out)
 		}
@@ -42,6 +47,7 @@ func NewNetNS(tb testing.TB) *NetNS {
 	ns.IP(tb, "link", "set", "veth0", "up")
 	ns.IP(tb, "link", "set", "veth1", "up")
 	ns.IP(tb, "addr", "add", "10.77.0.1/16", "dev", "veth0")
+	ns.IP(tb, "addr", "add", "2001:db8:77::1/64", "dev", "veth0", "nodad")
 	return ns
 }
 
