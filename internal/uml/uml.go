@@ -61,8 +61,8 @@ var (
 )
 
 type bootResult struct {
-	err     error         // the kernel could not be booted or did not finish
-	log     string        // tail of the console and of the inner run
+	err     error  // the kernel could not be booted or did not finish
+	log     string // tail of the console and of the inner run
 	results map[string]testResult
 	took    time.Duration
 }

@@ -22,8 +22,8 @@ type oracleService struct {
 }
 
 type oracleRealServer struct {
-	id                            string // 10_0_0_1_80
-	weight, active, inactive      uint64
+	id                                string // 10_0_0_1_80
+	weight, active, inactive          uint64
 	conns, inPkts, outPkts, inB, outB uint64
 }
 
