@@ -39,7 +39,9 @@ func TestIPVSServicesLVSDirector(t *testing.T) {
 		}},
 		{Protocol: "UDP", Addr: a("10.0.0.3"), Port: 5060, Scheduler: "wlc", OnePacket: true, Persistent: true, PersistenceTimeout: 90000, PersistenceNetmask: 0xFFFFFF00, RealServers: []RealServer{}},
 		{Protocol: "IP_47", Addr: a("10.0.0.4"), Port: 0, Scheduler: "lc", RealServers: []RealServer{}},
-		{Protocol: "UDP", Addr: a("2001:db8::53"), Port: 53, Scheduler: "rr", Persistent: true, PersistenceTimeout: 30000, PersistenceNetmask: 0x80, RealServers: []RealServer{
+		// An IPv6 "netmask" is the prefix length (128) as a big-endian word,
+		// printed by a little-endian kernel as 80000000 (checked on 6.1).
+		{Protocol: "UDP", Addr: a("2001:db8::53"), Port: 53, Scheduler: "rr", Persistent: true, PersistenceTimeout: 30000, PersistenceNetmask: 0x80000000, RealServers: []RealServer{
 			{Addr: a("10.0.1.7"), Port: 53, Forward: "Masq", Weight: 5, InactiveConns: 9},
 		}},
 	}
