@@ -10,6 +10,10 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # into .cache/tools.
 GORELEASER := .cache/tools/goreleaser-v2.15.1
 
+# The module of the prometheus/procfs comparisons (differential tests,
+# the bench reference program), kept out of the product's go.mod.
+PROCFSREF := internal/procfsref
+
 # Every directory holding a main.go is a binary; it is built into bin/ under
 # its directory's name.
 CMDS := $(patsubst %/main.go,%,$(wildcard check-*/main.go metrics/*/main.go))
@@ -38,6 +42,7 @@ run: build
 test: dist
 	$(GO) vet -tags e2e ./...
 	$(GO) test -count=1 -tags e2e ./...
+	cd $(PROCFSREF) && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # Vet and staticcheck see the e2e files too.
 lint:
@@ -45,10 +50,12 @@ lint:
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags e2e ./...
 	$(GO) run $(STATICCHECK) -tags e2e ./...
+	cd $(PROCFSREF) && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./procnet/
-	CGO_ENABLED=0 $(GO) build -trimpath -o .cache/bench/procfsref ./internal/bench/procfsref
+	cd $(PROCFSREF) && $(GO) test -run '^$$' -bench . -benchmem .
+	cd $(PROCFSREF) && CGO_ENABLED=0 $(GO) build -trimpath -o $(CURDIR)/.cache/bench/procfsref .
 	$(GO) run ./internal/bench/cmd/e2ebench -bin bin -procfsref .cache/bench/procfsref $(E2EBENCH_FLAGS)
 
 # A short run of every fuzz target; FUZZ_TIME=10m for a real session.

@@ -6,7 +6,6 @@ require (
 	github.com/jessevdk/go-flags v1.6.1
 	github.com/mackerelio/checkers v0.2.1
 	github.com/mackerelio/go-mackerel-plugin-helper v0.1.4
-	github.com/prometheus/procfs v0.23.0
 	golang.org/x/sys v0.49.0
 )
 

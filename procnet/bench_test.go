@@ -1,9 +1,9 @@
 package procnet
 
 // Benchmarks on the large trees of internal/bench/gen (the same trees the
-// end-to-end benchmarks of BENCHMARKS.md use), against
-// github.com/prometheus/procfs v0.23.0 where it has a parser and against
-// os.ReadFile of the same bytes as a floor. Each benchmark writes its
+// end-to-end benchmarks of BENCHMARKS.md use), against os.ReadFile of the
+// same bytes as a floor; the prometheus/procfs counterparts are in the
+// module internal/procfsref, which keeps procfs out of this one. Each benchmark writes its
 // input once into a b.TempDir() procfs tree; b.Loop keeps that setup out
 // of the timing. They run only with -bench:
 //
@@ -14,8 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/prometheus/procfs"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/bench/gen"
 )
@@ -41,15 +39,6 @@ func largeTree(b *testing.B, sz gen.Sizes, rel string) string {
 	}
 	b.SetBytes(fi.Size())
 	return root
-}
-
-func benchProcfs(b *testing.B, root string) procfs.FS {
-	b.Helper()
-	pfs, err := procfs.NewFS(root)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return pfs
 }
 
 func largeARPTree(b *testing.B) string { return largeTree(b, gen.Large, "net/arp") }
@@ -80,17 +69,6 @@ func BenchmarkARPEntries(b *testing.B) {
 	}
 }
 
-func BenchmarkProcfsGatherARPEntries(b *testing.B) {
-	pfs := benchProcfs(b, largeARPTree(b))
-	b.ReportAllocs()
-	for b.Loop() {
-		es, err := pfs.GatherARPEntries()
-		if err != nil || len(es) != largeARPRows {
-			b.Fatalf("%d rows, %v", len(es), err)
-		}
-	}
-}
-
 func BenchmarkWalkIPVS(b *testing.B) {
 	fsys := NewFS(largeIPVSTree(b))
 	b.ReportAllocs()
@@ -102,17 +80,6 @@ func BenchmarkWalkIPVS(b *testing.B) {
 		})
 		if err != nil || n != largeIPVSServices*largeIPVSRealPerSvc {
 			b.Fatalf("%d real servers, %v", n, err)
-		}
-	}
-}
-
-func BenchmarkProcfsIPVSBackendStatus(b *testing.B) {
-	pfs := benchProcfs(b, largeIPVSTree(b))
-	b.ReportAllocs()
-	for b.Loop() {
-		st, err := pfs.IPVSBackendStatus()
-		if err != nil || len(st) != largeIPVSServices*largeIPVSRealPerSvc {
-			b.Fatalf("%d real servers, %v", len(st), err)
 		}
 	}
 }

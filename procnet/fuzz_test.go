@@ -92,6 +92,11 @@ func formatIPVSAddrPort(s *Service, rs *RealServer) string {
 	return fmt.Sprintf("[%s]:%04X", formatIPv6(a.As16()), port)
 }
 
+// ipvsHeader is the three header lines of net/ip_vs.
+const ipvsHeader = "IP Virtual Server version 1.2.1 (size=4096)\n" +
+	"Prot LocalAddress:Port Scheduler Flags\n" +
+	"  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n"
+
 // formatIPVS prints services the way ip_vs_info_seq_show does.
 func formatIPVS(services []Service) []byte {
 	var b bytes.Buffer
@@ -247,6 +252,9 @@ func FuzzParseIPVSStatsPerCPU(f *testing.F) {
 		}
 	})
 }
+
+// arpHeader is the header line of net/arp.
+const arpHeader = "IP address       HW type     Flags       HW address            Mask     Device\n"
 
 func FuzzParseARP(f *testing.F) {
 	addFixtureSeeds(f, "net/arp")

@@ -2,7 +2,7 @@
 // procfs trees and, as root, on a real kernel neighbour table of 100,000
 // entries, side by side with `cat` of the same files and with a program
 // doing the same work with github.com/prometheus/procfs
-// (internal/bench/procfsref). It prints Markdown tables: min and median
+// (internal/procfsref). It prints Markdown tables: min and median
 // wall time, median user and system CPU time, peak RSS, and the ratios the
 // project's performance targets are stated in.
 //
@@ -33,7 +33,7 @@ import (
 
 var (
 	binDir    = flag.String("bin", "bin", "directory of the plugin binaries")
-	procfsRef = flag.String("procfsref", ".cache/bench/procfsref", "the procfs-based reference program (go build ./internal/bench/procfsref)")
+	procfsRef = flag.String("procfsref", ".cache/bench/procfsref", "the procfs-based reference program (make bench builds it from the module internal/procfsref)")
 	runsFast  = flag.Int("n", 20, "timed runs of each command of a fast series")
 	runsSlow  = flag.Int("n-slow", 5, "timed runs of each command of a series reading the kernel's 100,000-entry net/arp")
 	kernel    = flag.Bool("kernel", true, "also time the real kernel's table in a network namespace (root and iproute2 only)")
@@ -84,7 +84,7 @@ func run(w io.Writer) error {
 		}
 	}
 	if _, err := os.Stat(*procfsRef); err != nil {
-		return fmt.Errorf("%v: go build -o %s ./internal/bench/procfsref", err, *procfsRef)
+		return fmt.Errorf("%v: build %s from the module internal/procfsref (make bench does)", err, *procfsRef)
 	}
 	tmp, err := os.MkdirTemp("", "e2ebench-")
 	if err != nil {

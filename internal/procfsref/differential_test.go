@@ -1,11 +1,11 @@
-package procnet
+package main
 
-// Differential tests against github.com/prometheus/procfs v0.23.0 (a
-// test-only dependency): both parse every fixture tree under ../testdata
+// Differential tests of procnet against github.com/prometheus/procfs
+// v0.23.0: both parse every fixture tree under the repository's testdata/
 // that holds the file, and must give the same answers wherever procfs is
 // right. Where procfs is wrong, the difference is predicted by a model of
 // its fault (procfsIPVSModel, procfsARPRowError) and asserted exactly; for
-// this package's own fixtures the predicted differences are also pinned
+// the repository's own fixtures the predicted differences are also pinned
 // in hand-written tables (ipvsFixtureDiffs, arpRowDiffs), and the claims
 // are checked on purpose-made inputs. Nothing is skipped: a fixture our
 // parser rejects must be rejected by procfs too, unless it is listed in
@@ -54,14 +54,19 @@ import (
 	"testing"
 
 	"github.com/prometheus/procfs"
+
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
-// treesWith returns every fixture tree under ../testdata holding rel, and
+// fixtures is the repository's testdata/, the procfs trees of every test.
+const fixtures = "../../testdata"
+
+// treesWith returns every fixture tree under fixtures holding rel, and
 // fails when there are fewer than atLeast of them (a renamed fixture must not
 // turn the differential test into a no-op).
 func treesWith(t *testing.T, rel string, atLeast int) []string {
 	t.Helper()
-	matches, err := filepath.Glob(filepath.Join("../testdata", "*", rel))
+	matches, err := filepath.Glob(filepath.Join(fixtures, "*", rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +109,7 @@ func writeTree(t testing.TB, files map[string]string) string {
 func TestDifferentialIPVSStats(t *testing.T) {
 	for _, root := range treesWith(t, "net/ip_vs_stats", 2) {
 		t.Run(filepath.Base(root), func(t *testing.T) {
-			ours, err := NewFS(root).IPVSStats()
+			ours, err := procnet.NewFS(root).IPVSStats()
 			theirs, perr := procfsFS(t, root).IPVSStats()
 			if err != nil {
 				checkDamaged(t, root, "net/ip_vs_stats", err, perr)
@@ -113,7 +118,7 @@ func TestDifferentialIPVSStats(t *testing.T) {
 			if perr != nil {
 				t.Fatalf("procfs: %v", perr)
 			}
-			conv := IPVSCounters{
+			conv := procnet.IPVSCounters{
 				Conns:      theirs.Connections,
 				InPackets:  theirs.IncomingPackets,
 				OutPackets: theirs.OutgoingPackets,
@@ -158,7 +163,7 @@ func addrOf(ip net.IP) netip.Addr {
 	return a
 }
 
-func ourPairs(services []Service) []ipvsPair {
+func ourPairs(services []procnet.Service) []ipvsPair {
 	var out []ipvsPair
 	for _, s := range services {
 		for _, rs := range s.RealServers {
@@ -262,14 +267,14 @@ var (
 // servers of any other service (SCTP, IP_<n>) are filed under the previous
 // TCP/UDP/FWM service, or under an empty protocol and a nil address when
 // there is none. It returns the predicted pairs and each difference.
-func procfsIPVSModel(services []Service) ([]ipvsPair, []pairDiff) {
+func procfsIPVSModel(services []procnet.Service) ([]ipvsPair, []pairDiff) {
 	var pred []ipvsPair
 	var diffs []pairDiff
 	var cur ipvsPair // the service procfs believes current
 	for _, s := range services {
-		ours := ourPairs([]Service{s})
+		ours := ourPairs([]procnet.Service{s})
 		switch s.Protocol {
-		case "TCP", "UDP", protoFWM:
+		case "TCP", "UDP", "FWM":
 			if len(ours) > 0 {
 				cur = ours[0]
 			} else {
@@ -315,7 +320,7 @@ var procfsAcceptsDamage = map[string]string{
 // checkDamaged asserts what procfs makes of a fixture file we reject.
 func checkDamaged(t *testing.T, root, rel string, ours, theirs error) {
 	t.Helper()
-	var pe *ParseError
+	var pe *procnet.ParseError
 	if !errors.As(ours, &pe) {
 		t.Fatalf("our error %v is not a *ParseError", ours)
 	}
@@ -335,7 +340,7 @@ func TestDifferentialIPVSFixtures(t *testing.T) {
 		name := filepath.Base(root)
 		seen[name] = true
 		t.Run(name, func(t *testing.T) {
-			services, err := NewFS(root).IPVSServices()
+			services, err := procnet.NewFS(root).IPVSServices()
 			st, perr := procfsFS(t, root).IPVSBackendStatus()
 			if err != nil {
 				checkDamaged(t, root, "net/ip_vs", err, perr)
@@ -367,8 +372,8 @@ func TestDifferentialIPVSFixtures(t *testing.T) {
 	// SCTP service with a real server, empty services, IPv6 and FWM
 	// services (so the checks above are not vacuous), and procfs has no
 	// row for its empty services.
-	const root = "../testdata/lvs-director"
-	services, err := NewFS(root).IPVSServices()
+	root := filepath.Join(fixtures, "lvs-director")
+	services, err := procnet.NewFS(root).IPVSServices()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -499,9 +504,9 @@ func TestDifferentialIPVSSynthetic(t *testing.T) {
 				t.Fatalf("procfs: %v", err)
 			}
 			theirs := procfsPairs(st)
-			services, err := NewFS(root).IPVSServices()
+			services, err := procnet.NewFS(root).IPVSServices()
 			if tt.oursErr != "" {
-				var pe *ParseError
+				var pe *procnet.ParseError
 				if !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.oursErr) {
 					t.Fatalf("our error %v, want a *ParseError mentioning %q", err, tt.oursErr)
 				}
@@ -529,7 +534,7 @@ func TestDifferentialIPVSSynthetic(t *testing.T) {
 // hardware address prints 5); arp.go:99 net.ParseMAC accepts only 6-, 8-
 // and 20-byte addresses (the kernel cuts InfiniBand ones to 9 bytes);
 // arp.go:105 parses the flags into 8 bits.
-func procfsARPRowError(e ARPEntry) string {
+func procfsARPRowError(e procnet.ARPEntry) string {
 	switch n := strings.Count(e.HWAddr, ":") + 1; {
 	case e.HWAddr == "":
 		return "5 columns found, but expected 6"
@@ -573,7 +578,7 @@ func procfsARPView(es []procfs.ARPEntry) []arpView {
 	return out
 }
 
-func ourARPView(es []ARPEntry) []arpView {
+func ourARPView(es []procnet.ARPEntry) []arpView {
 	var out []arpView
 	for _, e := range es {
 		out = append(out, arpView{IP: e.IP, HWAddr: e.HWAddr, Device: e.Device, Flags: e.Flags})
@@ -587,7 +592,7 @@ func TestDifferentialARP(t *testing.T) {
 		name := filepath.Base(root)
 		seen[name] = true
 		t.Run(name, func(t *testing.T) {
-			ours, err := NewFS(root).ARPEntries()
+			ours, err := procnet.NewFS(root).ARPEntries()
 			theirs, perr := procfsFS(t, root).GatherARPEntries()
 			if err != nil {
 				checkDamaged(t, root, "net/arp", err, perr)
@@ -600,7 +605,7 @@ func TestDifferentialARP(t *testing.T) {
 
 			// The rows procfs is predicted to fail on.
 			bad := map[string]string{}
-			var good []ARPEntry
+			var good []procnet.ARPEntry
 			var goodLines, badLines []string
 			for i, e := range ours {
 				if msg := procfsARPRowError(e); msg != "" {
@@ -685,35 +690,42 @@ func readLines(t *testing.T, name string) []string {
 
 // neighFromProcfs sums procfs's per-CPU columns the way NeighCacheStats
 // does: entries is the first row's value, the others are summed.
-func neighFromProcfs(t *testing.T, ns procfs.NetStat) NeighCacheStats {
+func neighFromProcfs(t *testing.T, ns procfs.NetStat) procnet.NeighCacheStats {
 	t.Helper()
-	var st NeighCacheStats
+	var st procnet.NeighCacheStats
 	for col, vals := range ns.Stats {
 		if col == "entries" {
 			st.Entries = vals[0]
 			st.CPURows = len(vals)
 			continue
 		}
-		p := st.neighColumn(col)
-		if p == nil {
+		// The field a column header names, found by its spelling
+		// (hash_grows: HashGrows) rather than by procnet's own table.
+		f := reflect.ValueOf(&st).Elem().FieldByNameFunc(func(name string) bool {
+			return strings.EqualFold(name, strings.ReplaceAll(col, "_", ""))
+		})
+		if !f.IsValid() || f.Kind() != reflect.Uint64 {
 			t.Errorf("%s: column %q unknown to NeighCacheStats", ns.Filename, col)
 			continue
 		}
+		if col == "table_fulls" {
+			st.HasTableFulls = true
+		}
 		for _, v := range vals {
-			*p += v
+			f.SetUint(f.Uint() + v)
 		}
 	}
 	return st
 }
 
 func TestDifferentialNeighCacheStats(t *testing.T) {
-	files := map[string]Family{"arp_cache": Inet, "ndisc_cache": Inet6}
+	files := map[string]procnet.Family{"arp_cache": procnet.Inet, "ndisc_cache": procnet.Inet6}
 	compared := 0
 	for _, root := range treesWith(t, "net/stat", 3) {
 		t.Run(filepath.Base(root), func(t *testing.T) {
 			all, perr := procfsFS(t, root).NetStat()
 			for file, fam := range files {
-				_, err := NewFS(root).NeighCacheStats(fam)
+				_, err := procnet.NewFS(root).NeighCacheStats(fam)
 				if err != nil && !errors.Is(err, os.ErrNotExist) {
 					// procfs reads every file under net/stat at once.
 					checkDamaged(t, root, "net/stat/"+file, err, perr)
@@ -731,7 +743,7 @@ func TestDifferentialNeighCacheStats(t *testing.T) {
 				if !ok {
 					continue
 				}
-				ours, err := NewFS(root).NeighCacheStats(fam)
+				ours, err := procnet.NewFS(root).NeighCacheStats(fam)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -753,8 +765,8 @@ func TestDifferentialNeighCacheStatsDamaged(t *testing.T) {
 	const hdr = "entries  allocs   destroys\n"
 	t.Run("long row: procfs panics, we report the line", func(t *testing.T) {
 		root := writeTree(t, map[string]string{"net/stat/arp_cache": hdr + "00000001 00000002 00000003 00000004\n"})
-		_, err := NewFS(root).NeighCacheStats(Inet)
-		var pe *ParseError
+		_, err := procnet.NewFS(root).NeighCacheStats(procnet.Inet)
+		var pe *procnet.ParseError
 		if !errors.As(err, &pe) || pe.Line != 2 {
 			t.Errorf("ours: %v, want a *ParseError at line 2", err)
 		}
@@ -769,8 +781,8 @@ func TestDifferentialNeighCacheStatsDamaged(t *testing.T) {
 	})
 	t.Run("short row: procfs accepts it, we report the line", func(t *testing.T) {
 		root := writeTree(t, map[string]string{"net/stat/arp_cache": hdr + "00000001 00000002 00000003\n00000001 00000005\n"})
-		_, err := NewFS(root).NeighCacheStats(Inet)
-		var pe *ParseError
+		_, err := procnet.NewFS(root).NeighCacheStats(procnet.Inet)
+		var pe *procnet.ParseError
 		if !errors.As(err, &pe) || pe.Line != 3 {
 			t.Errorf("ours: %v, want a *ParseError at line 3", err)
 		}
