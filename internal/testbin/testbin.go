@@ -5,11 +5,13 @@ package testbin
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -17,11 +19,15 @@ var (
 	mu    sync.Mutex
 	built = map[string]string{}
 	dir   string
+	// janitor is the write end of the pipe that keeps dir's janitor
+	// waiting; it stays open, unused, until this process exits.
+	janitor *os.File
 )
 
 // Build compiles the main package at pkg (an import path such as
 // "github.com/procnet/mackerel-plugin-proc-net/check-ipvs") once per test
-// process and returns the binary's path.
+// process and returns the binary's path. The binaries live in a temporary
+// directory that is removed when the test process exits.
 func Build(tb testing.TB, pkg string) string {
 	tb.Helper()
 	mu.Lock()
@@ -30,7 +36,7 @@ func Build(tb testing.TB, pkg string) string {
 		return p
 	}
 	if dir == "" {
-		d, err := os.MkdirTemp("", "procnet-testbin-")
+		d, err := processDir()
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -44,6 +50,36 @@ func Build(tb testing.TB, pkg string) string {
 	}
 	built[pkg] = out
 	return out
+}
+
+// processDir makes a temporary directory that lives as long as this
+// process. A package's tests have no hook at their end without a
+// TestMain, so a janitor removes it: sh reads a pipe whose write end only
+// this process holds (it is close-on-exec, so no child inherits it) and
+// gets EOF when the process exits, however it ends, even killed; then it
+// removes the directory. The janitor has a process group of its own, so
+// that an interrupt from the terminal does not end it first.
+func processDir() (string, error) {
+	d, err := os.MkdirTemp("", "procnet-testbin-")
+	if err != nil {
+		return "", err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		os.RemoveAll(d)
+		return "", err
+	}
+	defer r.Close()
+	cmd := exec.Command("/bin/sh", "-c", `cat >/dev/null; rm -rf "$1"`, "testbin-janitor", d)
+	cmd.Stdin = r
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		os.RemoveAll(d)
+		return "", fmt.Errorf("starting the janitor of %s: %w", d, err)
+	}
+	janitor = w
+	return d, nil
 }
 
 // Result is what one run of a binary printed and how it exited.
