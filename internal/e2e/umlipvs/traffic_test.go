@@ -21,10 +21,23 @@ import (
 func natService(t *testing.T) {
 	t.Helper()
 	setupIPVS(t)
+	addNATService(t)
+	echoServer(t, "127.0.0.1:8080")
+}
+
+// addNATService adds the service of natService to a loaded IPVS.
+func addNATService(t *testing.T) {
+	t.Helper()
 	uml.Sh(t, `sysctl -qw net.ipv4.vs.conntrack=1
 ipvsadm -A -t 10.0.0.1:80 -s rr
 ipvsadm -a -t 10.0.0.1:80 -r 127.0.0.1:8080 -m -w 1`)
-	ln, err := net.Listen("tcp", "127.0.0.1:8080")
+}
+
+// echoServer answers each connection's first line with "echo " and the
+// line, until the test ends.
+func echoServer(t *testing.T, addr string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +61,7 @@ ipvsadm -a -t 10.0.0.1:80 -r 127.0.0.1:8080 -m -w 1`)
 // answer, and waits until the kernel's folded totals show them.
 func connect(t *testing.T, n int) {
 	t.Helper()
+	lag := foldLag(t)
 	for i := range n {
 		c, err := net.DialTimeout("tcp", "10.0.0.1:80", 5*time.Second)
 		if err != nil {
@@ -60,22 +74,36 @@ func connect(t *testing.T, n int) {
 			t.Fatalf("connection %d: answer %q, %v", i, answer, err)
 		}
 	}
-	waitFolded(t)
+	waitFolded(t, lag)
+}
+
+// foldLag is how far the "~" row of ip_vs_stats_percpu is below the sum
+// of its CPU rows. Once the estimator has folded the per-CPU counters
+// into the totals it is zero, except after `ipvsadm -Z`: that restarts
+// the "~" row (and every other total) but not the CPU rows, so the lag is
+// then what they held when zeroed.
+func foldLag(t *testing.T) (lag [5]uint64) {
+	t.Helper()
+	sum, total := percpuRows(t)
+	for i := range lag {
+		lag[i] = sum[i] - total[i]
+	}
+	return lag
 }
 
 // waitFolded waits until the estimator has folded the per-CPU counters
-// into the totals: the "~" row of ip_vs_stats_percpu then equals the sum of
-// the CPU rows, so every reader sees the same, final figures.
-func waitFolded(t *testing.T) {
+// into the totals, so that every reader sees the same, final figures:
+// the lag of the "~" row is back to what it was before the traffic.
+func waitFolded(t *testing.T, lag [5]uint64) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		sum, total := percpuRows(t)
-		if sum == total {
+		now := foldLag(t)
+		if now == lag {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the IPVS totals were not folded within 20 s: CPU rows %v, total row %v", sum, total)
+			t.Fatalf("the IPVS totals were not folded within 20 s: the total row lags the CPU rows by %v, want %v", now, lag)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -180,16 +208,9 @@ func TestTrafficRatesEqualIpvsadmDeltas(t *testing.T) {
 	if cpus == 0 {
 		t.Fatalf("the percpu plugin printed no CPU rates:\n%s", percpu.res.Stdout)
 	}
-	for i, k := range globalKeys {
-		delta := after[i] - before[i]
-		if delta == 0 {
-			t.Errorf("%s: ipvsadm shows no growth; the traffic did not reach IPVS", k)
-		}
-		want := perMinute(delta, ipvsFrom, second.stamp)
-		if got, ok := second.values[k]; !ok || !near(got, want) {
-			t.Errorf("%s = %v (printed: %v), want %v (ipvsadm grew by %d in %d s)", k, got, ok, want, delta, second.stamp-ipvsFrom)
-		}
-		wantPercpu := perMinute(delta, percpuFrom, percpu.stamp)
+	wantGlobalRates(t, second, ipvsFrom, before, after)
+	for i := range globalKeys {
+		wantPercpu := perMinute(after[i]-before[i], percpuFrom, percpu.stamp)
 		if !near(sum[i], wantPercpu) {
 			t.Errorf("per-CPU %s summed over %d CPUs = %v, want %v", percpuSuffixes[i], cpus, sum[i], wantPercpu)
 		}
@@ -198,5 +219,22 @@ func TestTrafficRatesEqualIpvsadmDeltas(t *testing.T) {
 	// them (closed ones linger as inactive).
 	if v := second.values["proc.net.ip_vs.TCP_10_0_0_1_80.inactive_conns.127_0_0_1_8080"] + second.values["proc.net.ip_vs.TCP_10_0_0_1_80.active_conns.127_0_0_1_8080"]; v == 0 {
 		t.Errorf("no connection of the real server is shown:\n%s", second.res.Stdout)
+	}
+}
+
+// wantGlobalRates checks that the ip_vs plugin's run r printed the global
+// rates of counters that grew from before to after (ipvsadm's figures)
+// since the time from, and that each of them grew.
+func wantGlobalRates(t *testing.T, r run, from int64, before, after [5]uint64) {
+	t.Helper()
+	for i, k := range globalKeys {
+		delta := after[i] - before[i]
+		if after[i] <= before[i] {
+			t.Errorf("%s: ipvsadm shows no growth (%d -> %d); the traffic did not reach IPVS", k, before[i], after[i])
+		}
+		want := perMinute(delta, from, r.stamp)
+		if got, ok := r.values[k]; !ok || !near(got, want) {
+			t.Errorf("%s = %v (printed: %v), want %v (ipvsadm grew by %d in %d s)", k, got, ok, want, delta, r.stamp-from)
+		}
 	}
 }
