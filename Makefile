@@ -21,7 +21,7 @@ BINS := $(addprefix bin/,$(notdir $(CMDS)))
 
 FUZZ_TIME ?= 10s
 
-.PHONY: all build run test lint bench fuzz dist clean
+.PHONY: all build run demo test lint bench fuzz dist clean
 
 all: build
 
@@ -35,6 +35,12 @@ build:
 # Runs every plugin once on this host's own /proc.
 run: build
 	@for b in $(BINS); do echo "== $$b"; ./$$b; echo "(exit $$?)"; done
+
+# Boots a user-mode Linux kernel with IPVS services, keepalived, traffic
+# and a neighbour table, and prints what every binary printed there. As
+# root, with: apt-get install user-mode-linux ipvsadm kmod keepalived
+demo:
+	$(GO) run ./internal/uml/demo
 
 # Everything: the quick tests (what `go test ./...` runs) and, with the
 # e2e build tag, the end-to-end tests (real mackerel-agent, mkr, the

@@ -21,7 +21,6 @@ package uml
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -29,7 +28,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -81,12 +79,7 @@ func Outside(t *testing.T) bool {
 	if Inside() {
 		return false
 	}
-	if reason := missing(); reason != "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the user-mode kernel cannot be booted here: %s (CI must install: %s)", reason, Install)
-		}
-		t.Skipf("needs the user-mode kernel: %s; install: %s", reason, Install)
-	}
+	RequireBootable(t)
 	bootOnce.Do(func() { boot = bootAndRun(t) })
 	if boot.err != nil {
 		t.Fatalf("user-mode kernel: %v\n%s", boot.err, boot.log)
@@ -103,6 +96,18 @@ func Outside(t *testing.T) bool {
 		t.Skip("skipped inside the user-mode kernel")
 	}
 	return true
+}
+
+// RequireBootable skips the test when the user-mode kernel cannot be
+// booted here, saying what to install; in CI (CI set) it fails instead.
+func RequireBootable(t *testing.T) {
+	t.Helper()
+	if reason := missing(); reason != "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the user-mode kernel cannot be booted here: %s (CI must install: %s)", reason, Install)
+		}
+		t.Skipf("needs the user-mode kernel: %s; install: %s", reason, Install)
+	}
 }
 
 // missing says what prevents a boot, or "".
@@ -131,79 +136,24 @@ func release() (string, error) {
 	return ents[0].Name(), nil
 }
 
-// bootAndRun boots the kernel with a generated init that runs this test
+// bootAndRun builds the binaries, boots the kernel to run this test
 // binary with the same -test.run, and collects each test's result.
 func bootAndRun(t *testing.T) *bootResult {
-	start := time.Now()
-	res := &bootResult{}
 	// Inside, the read-only root has no writable Go build cache: the
 	// binaries are built here, and found there at the same paths.
 	var binDir string
 	for _, pkg := range Binaries {
 		binDir = filepath.Dir(testbin.Build(t, pkg))
 	}
-	work, err := os.MkdirTemp("", "procnet-uml-")
-	if err != nil {
-		res.err = err
-		return res
-	}
-	defer os.RemoveAll(work)
-	rel, _ := release()
-	if err := os.MkdirAll(filepath.Join(work, "mods", "lib", "modules"), 0o755); err != nil {
-		res.err = err
-		return res
-	}
-	if err := os.Symlink(filepath.Join(moduleDir, rel), filepath.Join(work, "mods", "lib", "modules", rel)); err != nil {
-		res.err = err
-		return res
-	}
 	self, err := os.Executable()
 	if err != nil {
-		res.err = err
-		return res
+		return &bootResult{err: err}
 	}
-	init := filepath.Join(work, "init")
-	if err := os.WriteFile(init, []byte(initScript(work, self, binDir, innerArgs())), 0o755); err != nil {
-		res.err = err
-		return res
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), bootTimeout)
-	defer cancel()
-	console := filepath.Join(work, "console.log")
-	out, err := os.Create(console)
-	if err != nil {
-		res.err = err
-		return res
-	}
-	cmd := exec.CommandContext(ctx, kernel, "mem=512M", "root=/dev/root", "rootfstype=hostfs", "rootflags=/", "ro",
-		"init="+init, "con=null", "con0=null,fd:1")
-	cmd.Stdout, cmd.Stderr = out, out
-	// UML keeps its run-time files (umid) under $HOME.
-	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TMPDIR=" + work, "HOME=" + work}
-	// The kernel runs its processes as host processes of its own group:
-	// end them all, however it stops.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	runErr := cmd.Run()
-	if cmd.Process != nil {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
-	out.Close()
-	res.took = time.Since(start)
-
-	inner, _ := os.ReadFile(filepath.Join(work, "out"))
-	rc, rcErr := os.ReadFile(filepath.Join(work, "rc"))
-	cons, _ := os.ReadFile(console)
-	res.log = "console (end):\n" + tail(string(cons), 40) + "\ntest output inside (end):\n" + tail(string(inner), 60)
-	res.results = parseVerbose(string(inner))
-	switch {
-	case ctx.Err() != nil:
-		res.err = fmt.Errorf("not finished after %v", bootTimeout)
-	case rcErr != nil:
-		res.err = fmt.Errorf("the test binary did not finish inside (kernel exit: %v)", runErr)
-	case len(res.results) == 0:
-		res.err = fmt.Errorf("no test ran inside (exit %s)", strings.TrimSpace(string(rc)))
+	run, err := Boot(self, innerArgs(), binDir)
+	res := &bootResult{err: err, took: run.Took, results: parseVerbose(run.Output)}
+	res.log = "console (end):\n" + tail(run.Console, 40) + "\ntest output inside (end):\n" + tail(run.Output, 60)
+	if err == nil && len(res.results) == 0 {
+		res.err = fmt.Errorf("no test ran inside (exit %d)", run.ExitCode)
 	}
 	return res
 }
@@ -216,32 +166,6 @@ func innerArgs() []string {
 		args = append(args, "-test.run="+f.Value.String())
 	}
 	return args
-}
-
-// initScript is PID 1 of the user-mode kernel: the host's file system is
-// its read-only root, work is mounted writable at the same path, /run is
-// a tmpfs that serves as TMPDIR.
-func initScript(work, testBinary, binDir string, args []string) string {
-	q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-	var quoted []string
-	for _, a := range args {
-		quoted = append(quoted, q(a))
-	}
-	return fmt.Sprintf(`#!/bin/sh
-# generated by internal/uml: PID 1 of the user-mode kernel
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C HOME=/run
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /dev/shm 2>/dev/null
-mount -t hostfs none %[1]s -o %[1]s
-mkdir -p /run/tmp
-ip link set lo up
-cd %[1]s
-%[4]s=1 %[5]s=%[1]s %[6]s=%[7]s TMPDIR=/run/tmp %[2]s %[3]s > %[1]s/out 2>&1
-echo $? > %[1]s/rc
-poweroff -f
-`, q(work), q(testBinary), strings.Join(quoted, " "), insideEnv, workEnv, binEnv, q(binDir))
 }
 
 // parseVerbose reads `go test -v` output into the result and output of
@@ -300,20 +224,33 @@ const module = "github.com/procnet/mackerel-plugin-proc-net"
 // (the last element of its import path). Inside only.
 func Bin(tb testing.TB, name string) string {
 	tb.Helper()
-	p := filepath.Join(os.Getenv(binEnv), name)
+	p := BinPath(name)
 	if _, err := os.Stat(p); err != nil {
 		tb.Fatalf("binary %s: %v", name, err)
 	}
 	return p
 }
 
+// BinPath is Bin for a program that is not a test.
+func BinPath(name string) string { return filepath.Join(os.Getenv(binEnv), name) }
+
 // Modprobe loads modules (with their dependencies) from the user-mode
 // kernel's module tree. Inside only.
 func Modprobe(tb testing.TB, modules ...string) {
 	tb.Helper()
-	for _, m := range modules {
-		Sh(tb, "modprobe -d "+filepath.Join(Work(), "mods")+" "+m)
+	if err := LoadModules(modules...); err != nil {
+		tb.Fatal(err)
 	}
+}
+
+// LoadModules is Modprobe for a program that is not a test.
+func LoadModules(modules ...string) error {
+	for _, m := range modules {
+		if out, err := TrySh("modprobe -d " + filepath.Join(Work(), "mods") + " " + m); err != nil {
+			return fmt.Errorf("modprobe %s: %v: %s", m, err, out)
+		}
+	}
+	return nil
 }
 
 // Sh runs script with sh -e and returns its stdout; the test fails with
