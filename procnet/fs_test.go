@@ -3,6 +3,8 @@ package procnet
 import (
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -44,5 +46,30 @@ func TestMissingFilesWrapErrNotExist(t *testing.T) {
 				t.Fatalf("error %v does not wrap fs.ErrNotExist", err)
 			}
 		})
+	}
+}
+
+func TestIsLive(t *testing.T) {
+	link := filepath.Join(t.TempDir(), "proc")
+	if err := os.Symlink("/proc", link); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		root string
+		want bool
+	}{
+		{"/proc", true},
+		{"/proc/", true},
+		{"//proc/.", true},
+		{link, true},              // spelt otherwise, still the procfs
+		{"/proc/1", false},        // a procfs, but another process's view
+		{"/proc/net", false},      // not the top of the mount
+		{"testdata/empty", false}, // a fixture tree
+		{"/nonexistent", false},
+	}
+	for _, tt := range tests {
+		if got := NewFS(tt.root).IsLive(); got != tt.want {
+			t.Errorf("NewFS(%q).IsLive() = %v, want %v", tt.root, got, tt.want)
+		}
 	}
 }

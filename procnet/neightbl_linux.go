@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -77,120 +76,40 @@ func NeighTableFromNetlink(f Family) (NeighTable, error) {
 }
 
 func neighTableFromNetlink(f Family) (NeighTable, error) {
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+	s, err := openNetlink()
 	if err != nil {
-		return NeighTable{}, os.NewSyscallError("socket", err)
+		return NeighTable{}, err
 	}
-	defer unix.Close(fd)
-	// A kernel that never answers must not hang a check run by an agent.
-	tv := unix.Timeval{Sec: 5}
-	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
-		return NeighTable{}, os.NewSyscallError("setsockopt", err)
-	}
-	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return NeighTable{}, os.NewSyscallError("bind", err)
-	}
-	local, err := unix.Getsockname(fd)
-	if err != nil {
-		return NeighTable{}, os.NewSyscallError("getsockname", err)
-	}
-	var portID uint32
-	if sa, ok := local.(*unix.SockaddrNetlink); ok {
-		portID = sa.Pid
-	}
+	defer s.Close()
+	return s.neighTable(f)
+}
 
-	const seq = 1
-	req := make([]byte, unix.SizeofNlMsghdr+sizeofNdtmsg)
-	ne := binary.NativeEndian
-	ne.PutUint32(req[0:4], uint32(len(req)))
-	ne.PutUint16(req[4:6], unix.RTM_GETNEIGHTBL)
-	ne.PutUint16(req[6:8], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
-	ne.PutUint32(req[8:12], seq)
-	ne.PutUint32(req[12:16], 0)
-	req[unix.SizeofNlMsghdr] = f.addressFamily()
-	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return NeighTable{}, os.NewSyscallError("sendto", err)
-	}
-
+func (s *nlSocket) neighTable(f Family) (NeighTable, error) {
 	var (
 		found bool
 		nt    NeighTable
-		buf   = make([]byte, 64<<10)
 	)
-	for {
-		n, _, err := unix.Recvfrom(fd, buf, 0)
-		if err != nil {
-			if err == unix.EINTR {
-				continue
-			}
-			return NeighTable{}, os.NewSyscallError("recvfrom", err)
-		}
-		done, err := walkNetlinkMessages(buf[:n], seq, portID, func(typ uint16, body []byte) error {
-			if typ != unix.RTM_NEWNEIGHTBL || found {
-				return nil
-			}
-			t, ok, err := parseNeighTableMsg(body, f)
-			if err != nil {
-				return err
-			}
-			if ok {
-				nt, found = t, true
-			}
+	req := [sizeofNdtmsg]byte{f.addressFamily()}
+	err := s.dump(unix.RTM_GETNEIGHTBL, req[:], func(typ, _ uint16, body []byte) error {
+		if typ != unix.RTM_NEWNEIGHTBL || found {
 			return nil
-		})
+		}
+		t, ok, err := parseNeighTableMsg(body, f)
 		if err != nil {
-			return NeighTable{}, err
+			return err
 		}
-		if done {
-			break
+		if ok {
+			nt, found = t, true
 		}
+		return nil
+	})
+	if err != nil {
+		return NeighTable{}, err
 	}
 	if !found {
 		return NeighTable{}, fmt.Errorf("no %s table in the reply", f.tableName())
 	}
 	return nt, nil
-}
-
-// walkNetlinkMessages calls fn for every message of one datagram that
-// answers our request, and reports whether the dump is over.
-func walkNetlinkMessages(b []byte, seq, portID uint32, fn func(typ uint16, body []byte) error) (done bool, err error) {
-	ne := binary.NativeEndian
-	for len(b) >= unix.SizeofNlMsghdr {
-		l := ne.Uint32(b[0:4])
-		typ := ne.Uint16(b[4:6])
-		mseq := ne.Uint32(b[8:12])
-		mpid := ne.Uint32(b[12:16])
-		if l < unix.SizeofNlMsghdr || int(l) > len(b) {
-			return false, fmt.Errorf("malformed netlink message: length %d of %d bytes", l, len(b))
-		}
-		body := b[unix.SizeofNlMsghdr:l]
-		if next := nlmAlign(int(l)); next < len(b) {
-			b = b[next:]
-		} else {
-			b = nil
-		}
-		if mseq != seq || (portID != 0 && mpid != portID) {
-			continue // not an answer to our request
-		}
-		switch typ {
-		case unix.NLMSG_DONE:
-			return true, nil
-		case unix.NLMSG_ERROR:
-			if len(body) < 4 {
-				return false, errors.New("truncated netlink error message")
-			}
-			if errno := int32(ne.Uint32(body[0:4])); errno != 0 {
-				return false, unix.Errno(-errno)
-			}
-			return true, nil // an ACK
-		case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
-			continue
-		}
-		if err := fn(typ, body); err != nil {
-			return false, err
-		}
-	}
-	return false, nil
 }
 
 // parseNeighTableMsg parses the body of one RTM_NEWNEIGHTBL message. It
@@ -272,8 +191,6 @@ func parseNeighTableMsg(body []byte, f Family) (nt NeighTable, ok bool, err erro
 	}
 	return nt, true, nil
 }
-
-func nlmAlign(n int) int { return (n + unix.NLMSG_ALIGNTO - 1) &^ (unix.NLMSG_ALIGNTO - 1) }
 
 func cString(b []byte) string {
 	for i, c := range b {

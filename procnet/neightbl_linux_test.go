@@ -314,7 +314,7 @@ func nlmsg(typ uint16, seq uint32, body []byte) []byte {
 
 func TestWalkNetlinkMessages(t *testing.T) {
 	var types []uint16
-	fn := func(typ uint16, body []byte) error { types = append(types, typ); return nil }
+	fn := func(typ, _ uint16, body []byte) error { types = append(types, typ); return nil }
 
 	dgram := bytes.Join([][]byte{
 		nlmsg(unix.RTM_NEWNEIGHTBL, 7, []byte{1, 2, 3}),
@@ -349,6 +349,6 @@ func FuzzParseNeighTableMsg(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		parseNeighTableMsg(b, Inet)
 		parseNeighTableMsg(b, Inet6)
-		walkNetlinkMessages(b, 0, 0, func(uint16, []byte) error { return nil })
+		walkNetlinkMessages(b, 0, 0, func(uint16, uint16, []byte) error { return nil })
 	})
 }

@@ -27,7 +27,11 @@ func message(r reading, o overflows, stateFile string) string {
 	}
 	b.WriteString(")")
 	if r.Refined && r.PermanentExcluded > 0 {
-		fmt.Fprintf(&b, "; %d in the whole table, less %d permanent entries of this namespace", r.Entries, r.PermanentExcluded)
+		kind := "permanent"
+		if r.ExtLearnedExcluded > 0 {
+			kind = "permanent or externally learned"
+		}
+		fmt.Fprintf(&b, "; %d in the whole table, less %d %s entries of this namespace", r.Entries, r.PermanentExcluded, kind)
 	}
 
 	b.WriteString("; ")

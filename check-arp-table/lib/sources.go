@@ -10,27 +10,26 @@ import (
 
 // Names of the sources, as the message gives them.
 const (
-	sourceNetlink = "rtnetlink RTM_GETNEIGHTBL"
+	sourceNetlink = procnet.NeighTableSource
 	sourceFlag    = "--gc-thresh3"
 )
 
-// sources is where the table's size and limit can come from.
+// sources is where the table's size and limit can come from: the one
+// neighbour-table reader of procnet, which decided the source.
 type sources struct {
-	fs procnet.FS
-	// netlink asks the live kernel; nil when fs is not the live /proc, so
-	// that a fixture tree is never mixed with live data.
-	netlink func(procnet.Family) (procnet.NeighTable, error)
-	// countARP reads this namespace's net/arp. Reading it costs seconds of
-	// kernel time on a large table, so it is called only when needed.
-	countARP func() (procnet.ARPSummary, error)
+	nr procnet.NeighReader
+	// rows reads this namespace's entries (a dump, or net/arp). Reading
+	// net/arp costs seconds of kernel time on a large table, so it is
+	// called only when needed.
+	rows func(...procnet.Family) (procnet.NeighRows, error)
 }
 
 func newSources(fs procnet.FS) sources {
-	s := sources{fs: fs, countARP: fs.CountARP}
-	if fs.IsLive() {
-		s.netlink = procnet.NeighTableFromNetlink
-	}
-	return s
+	return newSourcesFrom(procnet.NewNeighReader(fs, procnet.SourceAuto))
+}
+
+func newSourcesFrom(nr procnet.NeighReader) sources {
+	return sources{nr: nr, rows: nr.Rows}
 }
 
 // reading is what the sources told about the neighbour table.
@@ -39,7 +38,7 @@ type reading struct {
 	// Count is the number of entries compared with the limit.
 	Count uint64
 	// Global is true when Count is the whole table (every namespace), false
-	// when it is the rows of this namespace's net/arp.
+	// when it is the entries of this namespace.
 	Global bool
 	// Entries is the global count before refinement.
 	Entries uint64
@@ -56,141 +55,121 @@ type reading struct {
 	// host's procfs files, the usual case the message need not spell out.
 	HostFiles bool
 
-	// Refined is true when PermanentExcluded permanent rows of this
-	// namespace were taken out of Count.
+	// Refined is true when PermanentExcluded entries of this namespace
+	// that the kernel leaves out of its count were taken out of Count.
 	Refined           bool
 	PermanentExcluded uint64
+	// ExtLearnedExcluded is how many of them are externally learned.
+	ExtLearnedExcluded uint64
 	// Notes are caveats for the message, such as a refinement skipped.
 	Notes []string
 }
 
 // read finds the table's size and limit: net/stat/*_cache and the
-// gc_thresh sysctls on a host; rtnetlink in a container; else the rows of
-// net/arp against --gc-thresh3. userThresh3 (0 = none) wins over every
-// source of the limit. It never reads net/arp unless that is the only
-// source of the count.
+// gc_thresh sysctls on a host; rtnetlink in a container; else the
+// entries of this namespace against --gc-thresh3. userThresh3 (0 = none)
+// wins over every source of the limit. It never reads the entries unless
+// they are the only source of the count.
 func (s sources) read(fam procnet.Family, userThresh3 uint64) (reading, error) {
 	r := reading{Family: fam}
-	st, err := s.fs.NeighCacheStats(fam)
-	if err == nil {
-		r.Count, r.Entries, r.Global = st.Entries, st.Entries, true
-		r.TableFulls, r.HasTableFulls = st.TableFulls, st.HasTableFulls
-		r.CountSource = s.fs.Path(fam.StatFile())
-		if err := s.limit(&r, userThresh3); err != nil {
-			return r, err
+	t := s.nr.Table(fam)
+	limitErr := s.limit(&r, t, userThresh3)
+	if t.StatsErr == nil {
+		if limitErr != nil {
+			return r, limitErr
 		}
-		r.HostFiles = r.ThreshSource == s.fs.Path(fam.NeighSysctlDir())
+		r.Count, r.Entries, r.Global = t.Stats.Entries, t.Stats.Entries, true
+		r.TableFulls, r.HasTableFulls = t.Stats.TableFulls, t.Stats.HasTableFulls
+		r.CountSource = t.StatsSource
+		r.HostFiles = !t.StatsFromNetlink && r.ThreshSource == s.nr.FS.Path(fam.NeighSysctlDir())
 		return r, nil
 	}
-	if !errors.Is(err, iofs.ErrNotExist) {
-		return r, err
-	}
-	statErr := err
-
-	// Inside a container the stat file and the sysctls are hidden;
-	// rtnetlink still describes the global table.
-	var nlErr error
-	if s.netlink != nil {
-		nt, err := s.netlink(fam)
-		if err == nil {
-			r.Count, r.Entries, r.Global = nt.Stats.Entries, nt.Stats.Entries, true
-			r.TableFulls, r.HasTableFulls = nt.Stats.TableFulls, nt.HasStats && nt.Stats.HasTableFulls
-			r.CountSource = sourceNetlink
-			if userThresh3 != 0 {
-				r.Thresh3, r.Thresh2, r.ThreshSource = userThresh3, 0, sourceFlag
-			} else {
-				r.Thresh3, r.Thresh2, r.ThreshSource = nt.Thresh.Thresh3, nt.Thresh.Thresh2, sourceNetlink
-			}
-			return r, nil
-		}
-		nlErr = err
+	if !errors.Is(t.StatsErr, iofs.ErrNotExist) {
+		return r, t.StatsErr
 	}
 
-	// Last resort: the rows of this namespace, which the table limit
+	// Last resort: the entries of this namespace, which the table limit
 	// applies to only if this namespace holds (nearly) all of them.
-	if fam == procnet.Inet6 {
-		return r, s.noSource(fmt.Sprintf("no count of the ndisc_cache: %v", statErr), nlErr)
+	if fam == procnet.Inet6 && s.nr.Source != procnet.SourceNetlink {
+		return r, s.noSource(fmt.Sprintf("no count of the ndisc_cache: %v", t.StatsErr))
 	}
-	// Know the limit before paying for the rows; rtnetlink already failed.
-	noNetlink := s
-	noNetlink.netlink = nil
-	if err := noNetlink.limit(&r, userThresh3); err != nil {
-		if errors.Is(err, iofs.ErrNotExist) {
-			return r, s.noSource(fmt.Sprintf("%v, and gc_thresh3 unknown: give --gc-thresh3", statErr), nlErr)
+	if limitErr != nil {
+		if errors.Is(limitErr, iofs.ErrNotExist) {
+			return r, s.noSource(fmt.Sprintf("%v, and gc_thresh3 unknown: give --gc-thresh3", t.StatsErr))
 		}
-		return r, err
+		return r, limitErr
 	}
-	sum, err := s.countARP()
+	rows, err := s.rows(fam)
 	if err != nil {
 		if errors.Is(err, iofs.ErrNotExist) {
-			return r, s.noSource(fmt.Sprintf("%v; %v", statErr, err), nlErr)
+			return r, s.noSource(fmt.Sprintf("%v; %v", t.StatsErr, err))
 		}
 		return r, err
 	}
-	r.Count = sum.Complete + sum.Incomplete
-	kv, kerr := s.fs.KernelVersion()
+	counted, exempt := rowsCount(rows, fam)
+	r.Count = counted
+	kv, kerr := s.nr.FS.KernelVersion()
 	switch {
 	case kerr != nil:
-		r.Count += sum.Permanent
+		r.Count += exempt
 		r.Notes = append(r.Notes, fmt.Sprintf("permanent entries counted, kernel version unknown: %v", kerr))
 	case kv.PermanentCountsAgainstLimit():
-		r.Count += sum.Permanent
+		r.Count += exempt
 	}
-	r.CountSource = s.fs.Path("net/arp") + " rows of this namespace only"
+	r.CountSource = rows.Source + " rows of this namespace only"
 	return r, nil
 }
 
+// rowsCount splits this namespace's entries into those the kernel counts
+// against gc_thresh3 since 5.0 and those it leaves out. Proxy entries
+// live outside the table.
+func rowsCount(rows procnet.NeighRows, fam procnet.Family) (counted, exempt uint64) {
+	if rows.Dump == nil {
+		return rows.ARP.Complete + rows.ARP.Incomplete, rows.ARP.Permanent
+	}
+	c := rows.Dump.Family(fam)
+	return c.Entries() - c.GCExempt, c.GCExempt
+}
+
 // noSource is the error when no source of the count is left.
-func (s sources) noSource(msg string, nlErr error) error {
-	switch {
-	case nlErr != nil:
-		return fmt.Errorf("%s; %v", msg, nlErr)
-	case s.netlink == nil && !s.fs.IsLive():
-		return fmt.Errorf("%s (rtnetlink not asked: %s is not the live /proc)", msg, s.fs.Root())
+func (s sources) noSource(msg string) error {
+	if s.nr.Source != procnet.SourceNetlink {
+		return fmt.Errorf("%s (rtnetlink not asked: %s is not the live /proc)", msg, s.nr.FS.Root())
 	}
 	return errors.New(msg)
 }
 
 // limit fills in gc_thresh3 (and gc_thresh2 when known): --gc-thresh3,
-// else the sysctls, else rtnetlink when they are hidden.
-func (s sources) limit(r *reading, userThresh3 uint64) error {
-	th, err := s.fs.GCThresh(r.Family)
+// else what the reader found (the sysctls, else rtnetlink when they are
+// hidden).
+func (s sources) limit(r *reading, t procnet.NeighTableReading, userThresh3 uint64) error {
 	if userThresh3 != 0 {
 		r.Thresh3, r.ThreshSource = userThresh3, sourceFlag
-		if err == nil {
-			r.Thresh2 = th.Thresh2
+		// gc_thresh2 of the sysctls is shown beside the flag's limit; the
+		// one of rtnetlink belongs to a limit the user chose to override.
+		if t.ThreshErr == nil && t.ThreshSource != procnet.NeighTableSource {
+			r.Thresh2 = t.Thresh.Thresh2
 		}
 		return nil
 	}
-	if err == nil {
-		r.Thresh3, r.Thresh2 = th.Thresh3, th.Thresh2
-		r.ThreshSource = s.fs.Path(r.Family.NeighSysctlDir())
-		return nil
+	if t.ThreshErr != nil {
+		return fmt.Errorf("gc_thresh3 unknown, give --gc-thresh3: %w", t.ThreshErr)
 	}
-	if !errors.Is(err, iofs.ErrNotExist) {
-		return err
-	}
-	if s.netlink == nil {
-		return fmt.Errorf("gc_thresh3 unknown, give --gc-thresh3: %w", err)
-	}
-	nt, nerr := s.netlink(r.Family)
-	if nerr != nil {
-		return fmt.Errorf("gc_thresh3 unknown, give --gc-thresh3: %w; %v", err, nerr)
-	}
-	r.Thresh3, r.Thresh2, r.ThreshSource = nt.Thresh.Thresh3, nt.Thresh.Thresh2, sourceNetlink
+	r.Thresh3, r.Thresh2, r.ThreshSource = t.Thresh.Thresh3, t.Thresh.Thresh2, t.ThreshSource
 	return nil
 }
 
-// refine takes this namespace's permanent entries out of a global count:
-// since Linux 5.0 the kernel does not count them against gc_thresh3. It
-// reads net/arp, so the caller calls it only at the warning level. A
-// refinement that cannot be done leaves the (higher) global count and a
-// note.
+// refine takes this namespace's permanent and externally learned
+// entries out of a global count: since Linux 5.0 the kernel does not
+// count them against gc_thresh3. It reads this namespace's entries (one
+// rtnetlink dump, or net/arp without rtnetlink), so the caller calls it
+// only at the warning level. A refinement that cannot be done leaves the
+// (higher) global count and a note.
 func (s sources) refine(r *reading) {
-	if !r.Global || r.Family != procnet.Inet {
+	if !r.Global || (r.Family != procnet.Inet && s.nr.Source != procnet.SourceNetlink) {
 		return
 	}
-	kv, err := s.fs.KernelVersion()
+	kv, err := s.nr.FS.KernelVersion()
 	if err != nil {
 		r.Notes = append(r.Notes, fmt.Sprintf("permanent entries not subtracted, kernel version unknown: %v", err))
 		return
@@ -199,12 +178,16 @@ func (s sources) refine(r *reading) {
 		r.Notes = append(r.Notes, fmt.Sprintf("kernel %d.%d counts permanent entries against gc_thresh3", kv.Major, kv.Minor))
 		return
 	}
-	sum, err := s.countARP()
+	rows, err := s.rows(r.Family)
 	if err != nil {
 		r.Notes = append(r.Notes, fmt.Sprintf("permanent entries not subtracted: %v", err))
 		return
 	}
-	r.PermanentExcluded = min(sum.Permanent, r.Count)
+	_, exempt := rowsCount(rows, r.Family)
+	if rows.Dump != nil {
+		r.ExtLearnedExcluded = rows.Dump.Family(r.Family).ExtLearned
+	}
+	r.PermanentExcluded = min(exempt, r.Count)
 	r.Count -= r.PermanentExcluded
 	r.Refined = true
 }

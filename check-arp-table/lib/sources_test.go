@@ -14,26 +14,52 @@ import (
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
-// fixtureSources reads a fixture tree, counts the reads of net/arp, and
-// answers rtnetlink requests with nt (or nlErr) when either is set.
+// fixtureSources reads a fixture tree and counts the reads of this
+// namespace's entries. With nt or nlErr set the tree stands for a live
+// /proc: the reader takes rtnetlink as its source, whose RTM_GETNEIGHTBL
+// answers with nt (or nlErr) and whose dump gives the tree's net/arp rows.
 func fixtureSources(t *testing.T, fixture string, nt *procnet.NeighTable, nlErr error) (sources, *int) {
 	t.Helper()
 	fs := procnet.NewFS(testbin.Fixture(fixture))
 	s := newSources(fs)
-	if s.netlink != nil {
+	if s.nr.Source != procnet.SourceProcfs || s.nr.Netlink != nil {
 		t.Fatalf("fixture tree %s taken for the live /proc", fixture)
 	}
-	reads := new(int)
-	s.countARP = func() (procnet.ARPSummary, error) { *reads++; return fs.CountARP() }
 	if nt != nil || nlErr != nil {
-		s.netlink = func(f procnet.Family) (procnet.NeighTable, error) {
-			if nlErr != nil {
-				return procnet.NeighTable{}, nlErr
-			}
-			return *nt, nil
-		}
+		s = newSourcesFrom(procnet.NeighReader{FS: fs, Live: true, Source: procnet.SourceNetlink, Netlink: treeNetlink{fs, nt, nlErr}})
 	}
+	reads := new(int)
+	rows := s.rows
+	s.rows = func(f ...procnet.Family) (procnet.NeighRows, error) { *reads++; return rows(f...) }
 	return s, reads
+}
+
+// treeNetlink answers like the kernel would for a fixture tree.
+type treeNetlink struct {
+	fs     procnet.FS
+	nt     *procnet.NeighTable
+	tblErr error
+}
+
+func (n treeNetlink) NeighTable(procnet.Family) (procnet.NeighTable, error) {
+	if n.tblErr != nil {
+		return procnet.NeighTable{}, n.tblErr
+	}
+	return *n.nt, nil
+}
+
+// DumpNeighbours counts the tree's net/arp rows as a dump would: complete
+// rows as stale entries.
+func (n treeNetlink) DumpNeighbours(...procnet.Family) (procnet.NeighDump, error) {
+	sum, err := n.fs.CountARP()
+	var d procnet.NeighDump
+	c := &d.IPv4
+	c.Rows = sum
+	c.States[procnet.NeighStale] = sum.Complete
+	c.States[procnet.NeighIncomplete] = sum.Incomplete
+	c.States[procnet.NeighPermanent] = sum.Permanent
+	c.Proxy, c.GCExempt = sum.Proxy, sum.Permanent
+	return d, err
 }
 
 func testOptions(t *testing.T, args ...string) options {
@@ -133,14 +159,16 @@ func TestNetlinkSource(t *testing.T) {
 			t.Errorf("%s %s", got.Status, got.Message)
 		}
 	})
-	t.Run("rtnetlink fails: rows against --gc-thresh3", func(t *testing.T) {
+	t.Run("RTM_GETNEIGHTBL fails: the dumped entries against --gc-thresh3", func(t *testing.T) {
 		s, _ := fixtureSources(t, "arp-table-container-rows", nil, errors.New("rtnetlink RTM_GETNEIGHTBL arp_cache: sendto: permission denied"))
 		got := runOn(t, s, "--gc-thresh3", "1000")
-		if got.Status != checkers.OK || !strings.HasPrefix(got.Message, "80 of 1000 entries") {
+		if got.Status != checkers.OK || !strings.HasPrefix(got.Message, "80 of 1000 entries") ||
+			!strings.HasSuffix(got.Message, "source rtnetlink RTM_GETNEIGH rows of this namespace only, gc_thresh3 from --gc-thresh3") {
 			t.Errorf("%s %s", got.Status, got.Message)
 		}
 		got = runOn(t, s)
-		if got.Status != checkers.UNKNOWN || !strings.Contains(got.Message, "give --gc-thresh3; rtnetlink RTM_GETNEIGHTBL arp_cache: sendto: permission denied") {
+		if got.Status != checkers.UNKNOWN || !strings.Contains(got.Message, "gc_thresh3 unknown: give --gc-thresh3") ||
+			!strings.Contains(got.Message, "rtnetlink RTM_GETNEIGHTBL arp_cache: sendto: permission denied") {
 			t.Errorf("%s %s", got.Status, got.Message)
 		}
 	})

@@ -1,0 +1,186 @@
+package procnet
+
+import (
+	"errors"
+	"fmt"
+	iofs "io/fs"
+)
+
+// NeighSource says where a NeighReader reads the neighbour tables from.
+type NeighSource int
+
+// The sources. SourceAuto is resolved by NewNeighReader and never held
+// by a reader.
+const (
+	SourceAuto NeighSource = iota
+	// SourceNetlink: this namespace's entries from an RTM_GETNEIGH dump;
+	// the global table's counters and limits from the root's files when
+	// the root is live and shows them, else from RTM_GETNEIGHTBL.
+	SourceNetlink
+	// SourceProcfs: files below the root only (fixture trees, copies).
+	SourceProcfs
+)
+
+func (s NeighSource) String() string {
+	switch s {
+	case SourceNetlink:
+		return "netlink"
+	case SourceProcfs:
+		return "procfs"
+	}
+	return "auto"
+}
+
+// ParseNeighSource accepts auto, netlink and procfs.
+func ParseNeighSource(s string) (NeighSource, error) {
+	switch s {
+	case "auto":
+		return SourceAuto, nil
+	case "netlink":
+		return SourceNetlink, nil
+	case "procfs":
+		return SourceProcfs, nil
+	}
+	return SourceAuto, fmt.Errorf("unknown source %q (want auto, netlink or procfs)", s)
+}
+
+// NeighNetlink is the kernel's rtnetlink as a NeighReader asks it; tests
+// put a recording of the kernel in its place.
+type NeighNetlink interface {
+	NeighTable(Family) (NeighTable, error)
+	DumpNeighbours(...Family) (NeighDump, error)
+}
+
+// KernelNetlink asks the running kernel, in the caller's network
+// namespace.
+type KernelNetlink struct{}
+
+// NeighTable is NeighTableFromNetlink.
+func (KernelNetlink) NeighTable(f Family) (NeighTable, error) { return NeighTableFromNetlink(f) }
+
+// DumpNeighbours is the package's DumpNeighbours.
+func (KernelNetlink) DumpNeighbours(fams ...Family) (NeighDump, error) {
+	return DumpNeighbours(fams...)
+}
+
+// NeighReader reads the neighbour tables, the entries of this network
+// namespace and the global table's size, counters and limits, from the
+// source it decided on once, and tells which source gave each value.
+// Both the arp plugin and check-arp-table read through it.
+type NeighReader struct {
+	FS FS
+	// Live is FS.IsLive(): the root's files describe the kernel that
+	// rtnetlink answers for, in the same namespace.
+	Live bool
+	// Source is SourceNetlink or SourceProcfs.
+	Source NeighSource
+	// Netlink is nil with SourceProcfs.
+	Netlink NeighNetlink
+}
+
+// NewNeighReader decides the source: SourceAuto becomes SourceNetlink
+// when fs is the live procfs and SourceProcfs otherwise; an explicit
+// source is kept.
+func NewNeighReader(fs FS, src NeighSource) NeighReader {
+	r := NeighReader{FS: fs, Live: fs.IsLive(), Source: src}
+	if src == SourceAuto {
+		r.Source = SourceProcfs
+		if r.Live {
+			r.Source = SourceNetlink
+		}
+	}
+	if r.Source == SourceNetlink {
+		r.Netlink = KernelNetlink{}
+	}
+	return r
+}
+
+// NeighRows are the entries of this network namespace.
+type NeighRows struct {
+	// Source is NeighDumpSource or the path of net/arp.
+	Source string
+	// ARP counts the rows of /proc/net/arp, read or computed from the dump
+	// with the file's own rule.
+	ARP ARPSummary
+	// Dump is nil when the rows come from net/arp, which cannot tell the
+	// states apart nor show IPv6.
+	Dump *NeighDump
+}
+
+// Rows reads this namespace's entries of the families asked for (both
+// when none is given; net/arp has IPv4 only).
+func (r NeighReader) Rows(fams ...Family) (NeighRows, error) {
+	if r.Source != SourceNetlink {
+		sum, err := r.FS.CountARP()
+		return NeighRows{Source: r.FS.Path(arpFile), ARP: sum}, err
+	}
+	d, err := r.Netlink.DumpNeighbours(fams...)
+	if err != nil {
+		return NeighRows{Source: NeighDumpSource}, err
+	}
+	return NeighRows{Source: NeighDumpSource, ARP: d.IPv4.Rows, Dump: &d}, nil
+}
+
+// NeighTableReading is the global table of one family: its size and
+// counters, and its limits, each with its source or its error.
+type NeighTableReading struct {
+	Stats       NeighCacheStats
+	StatsErr    error
+	StatsSource string // a path, or NeighTableSource
+	// StatsFromNetlink: the counters lack unresolved_discards.
+	StatsFromNetlink bool
+
+	Thresh       GCThresh
+	ThreshErr    error
+	ThreshSource string // the sysctl directory, or NeighTableSource
+}
+
+// NeighTableSource names rtnetlink as the source of a global table.
+const NeighTableSource = "rtnetlink RTM_GETNEIGHTBL"
+
+// Table reads the global table of family f. With SourceProcfs it reads
+// net/stat and the gc_thresh sysctls below the root. With SourceNetlink
+// it reads them too when the root is live, since they carry more
+// counters, and asks RTM_GETNEIGHTBL for what is missing (a container
+// hides them); on a root that is not live it asks rtnetlink only, never
+// mixing a tree's files with the running kernel. Only a missing file
+// sends it to rtnetlink: a damaged one is an error to report.
+func (r NeighReader) Table(f Family) NeighTableReading {
+	var t NeighTableReading
+	errMissing := fmt.Errorf("%w: %s is not the live procfs, rtnetlink asked instead", iofs.ErrNotExist, r.FS.Root())
+	if r.Source == SourceProcfs || r.Live {
+		t.Stats, t.StatsErr = r.FS.NeighCacheStats(f)
+		t.StatsSource = r.FS.Path(f.StatFile())
+		t.Thresh, t.ThreshErr = r.FS.GCThresh(f)
+		t.ThreshSource = r.FS.Path(f.NeighSysctlDir())
+	} else {
+		t.StatsErr, t.ThreshErr = errMissing, errMissing
+	}
+	if r.Source != SourceNetlink {
+		return t
+	}
+	needStats := errors.Is(t.StatsErr, iofs.ErrNotExist)
+	needThresh := errors.Is(t.ThreshErr, iofs.ErrNotExist)
+	if !needStats && !needThresh {
+		return t
+	}
+	nt, err := r.Netlink.NeighTable(f)
+	if needStats {
+		switch {
+		case err != nil:
+			t.StatsErr = fmt.Errorf("%w; %v", t.StatsErr, err)
+		case !nt.HasStats:
+			t.StatsErr = fmt.Errorf("%w; %s: no statistics in the reply", t.StatsErr, NeighTableSource)
+		default:
+			t.Stats, t.StatsErr, t.StatsSource, t.StatsFromNetlink = nt.Stats, nil, NeighTableSource, true
+		}
+	}
+	if needThresh {
+		if err != nil {
+			t.ThreshErr = fmt.Errorf("%w; %v", t.ThreshErr, err)
+		} else {
+			t.Thresh, t.ThreshErr, t.ThreshSource = nt.Thresh, nil, NeighTableSource
+		}
+	}
+	return t
+}
