@@ -20,6 +20,9 @@ type options struct {
 	Warning    threshold.Threshold
 	Critical   threshold.Threshold
 	ProcfsRoot string // "" means $HOST_PROC, else /proc
+	// SyncDaemon is "master" or "backup": that IPVS sync daemon must run
+	// (read over generic netlink). Empty means not checked.
+	SyncDaemon string
 	Version    bool
 }
 
@@ -41,6 +44,7 @@ type flagValues struct {
 	Critical   *string  `short:"c" long:"critical-available" value-name:"N|N%" description:"CRITICAL when fewer real servers of a service than this have weight > 0 (default: 1)"`
 	Expect     []string `long:"expect" value-name:"PROTO:ADDR:PORT" description:"CRITICAL when this service is not present (repeatable)"`
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
+	SyncDaemon string   `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
 	Version    bool     `long:"version" description:"print the version and exit"`
 }
 
@@ -61,7 +65,7 @@ func parseOptions(args []string) (options, error) {
 		return options{}, err
 	}
 	opts := defaultOptions()
-	opts.ProcfsRoot, opts.Version = fv.ProcfsRoot, fv.Version
+	opts.ProcfsRoot, opts.Version, opts.SyncDaemon = fv.ProcfsRoot, fv.Version, fv.SyncDaemon
 	var err error
 	if opts.Services, err = parseServiceSpecs(fv.Services); err != nil {
 		return options{}, err

@@ -53,7 +53,12 @@ func run(opts options) *checkers.Checker {
 		return checkers.Unknown(readFailure(procfs, err))
 	}
 	v := e.result()
-	return checkers.NewChecker(v.Status, formatVerdict(v))
+	msg := formatVerdict(v)
+	if opts.SyncDaemon == "" {
+		return checkers.NewChecker(v.Status, msg)
+	}
+	st, dmsg := checkSyncDaemon(opts.SyncDaemon, readSyncDaemons)
+	return checkers.NewChecker(max(v.Status, st), msg+"; "+dmsg)
 }
 
 // readFailure explains why net/ip_vs could not be read.

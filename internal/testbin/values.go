@@ -3,6 +3,7 @@ package testbin
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -87,7 +88,42 @@ func Meta(tb testing.TB, stdout string) map[string]mp.Graphs {
 			}
 		}
 	}
+	checkNoOverlap(tb, def.Graphs)
 	return def.Graphs
+}
+
+// checkNoOverlap fails when one metric key could match two graph
+// definitions: two patterns (graph and metric name joined) of the same
+// length that agree, or have a wildcard, at every part.
+func checkNoOverlap(tb testing.TB, graphs map[string]mp.Graphs) {
+	tb.Helper()
+	var patterns []string
+	for name, g := range graphs {
+		for _, m := range g.Metrics {
+			patterns = append(patterns, name+"."+m.Name)
+		}
+	}
+	slices.Sort(patterns)
+	for i, a := range patterns {
+		for _, b := range patterns[i+1:] {
+			if overlap(strings.Split(a, "."), strings.Split(b, ".")) {
+				tb.Errorf("a key can match two graph definitions: %s and %s", a, b)
+			}
+		}
+	}
+}
+
+func overlap(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		wild := a[i] == "#" || a[i] == "*" || b[i] == "#" || b[i] == "*"
+		if !wild && a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 var namePart = regexp.MustCompile(`^([-a-zA-Z0-9_]+|#|\*)$`)

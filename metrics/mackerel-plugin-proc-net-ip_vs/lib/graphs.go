@@ -23,6 +23,36 @@ func graphs() map[string]mp.Graphs {
 			{Name: "total", Label: "Real servers"},
 			{Name: "available", Label: "Real servers with weight > 0"},
 		}},
+		"#.service_conns": {Label: "IPVS new connections per service, per minute", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "new", Label: "New connections", Diff: true},
+		}},
+		"#.service_packets": {Label: "IPVS packets per service, per minute", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "in", Label: "Incoming packets", Diff: true},
+			{Name: "out", Label: "Outgoing packets", Diff: true},
+		}},
+		"#.service_bytes": {Label: "IPVS bytes per service, per minute", Unit: metricout.UnitBytes, Metrics: []mp.Metrics{
+			{Name: "in", Label: "Incoming bytes", Diff: true},
+			{Name: "out", Label: "Outgoing bytes", Diff: true},
+		}},
+		"#.conns": {Label: "IPVS new connections per real server, per minute", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "*", Label: "New connections", Diff: true},
+		}},
+		"#.packets_in": {Label: "IPVS incoming packets per real server, per minute", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "*", Label: "Incoming packets", Diff: true},
+		}},
+		"#.packets_out": {Label: "IPVS outgoing packets per real server, per minute", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "*", Label: "Outgoing packets", Diff: true},
+		}},
+		"#.bytes_in": {Label: "IPVS incoming bytes per real server, per minute", Unit: metricout.UnitBytes, Metrics: []mp.Metrics{
+			{Name: "*", Label: "Incoming bytes", Diff: true},
+		}},
+		"#.bytes_out": {Label: "IPVS outgoing bytes per real server, per minute", Unit: metricout.UnitBytes, Metrics: []mp.Metrics{
+			{Name: "*", Label: "Outgoing bytes", Diff: true},
+		}},
+		"sync_daemon": {Label: "IPVS sync daemons", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "master", Label: "Master running"},
+			{Name: "backup", Label: "Backup running"},
+		}},
 		"stats.connections": {Label: "IPVS connections", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
 			{Name: "conns", Label: "Connections per minute", Diff: true},
 		}},
