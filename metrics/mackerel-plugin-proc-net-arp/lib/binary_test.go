@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	mp "github.com/mackerelio/go-mackerel-plugin-helper"
+
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
 )
 
@@ -130,9 +132,51 @@ func TestMetaDefinesEveryKey(t *testing.T) {
 	if _, ok := vals["proc.net.arp.gc.ipv6_forced_gc_runs"]; !ok || len(vals) != 27 {
 		t.Fatalf("expected every kind of value, got %d:\n%s", len(vals), res.Stdout)
 	}
+	checkOneGraphEach(t, graphs, vals)
+}
+
+// checkOneGraphEach fails unless every key belongs to exactly one graph
+// definition: a key two graphs match would be drawn twice.
+func checkOneGraphEach(t *testing.T, graphs map[string]mp.Graphs, vals map[string]float64) {
+	t.Helper()
 	for k := range vals {
-		if !testbin.Defined(graphs, k) {
-			t.Errorf("%s belongs to no graph definition", k)
+		var in []string
+		for name, g := range graphs {
+			if testbin.Defined(map[string]mp.Graphs{name: g}, k) {
+				in = append(in, name)
+			}
+		}
+		if len(in) != 1 {
+			t.Errorf("%s belongs to %d graph definitions %v, want 1", k, len(in), in)
+		}
+	}
+}
+
+func TestSourceFlag(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	for _, tt := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"-source", "rtnetlink"}, name + ": -source \"rtnetlink\": want auto, netlink or procfs\n"},
+		{[]string{"-source", ""}, name + ": -source \"\": want auto, netlink or procfs\n"},
+		{[]string{"-source", "netlink", "-target", "/proc/net/arp"}, name + ": -target names a file: it cannot be read with -source netlink\n"},
+	} {
+		res := testbin.Run(t, bin, nil, append(tt.args, "-tempfile", filepath.Join(t.TempDir(), "s"))...)
+		// 2, as for an unknown flag; nothing printed but the reason.
+		if res.ExitCode != 2 || res.Stderr != tt.stderr || res.Stdout != "" {
+			t.Errorf("%q: exit %d stdout %q stderr %q, want 2 and %q", tt.args, res.ExitCode, res.Stdout, res.Stderr, tt.stderr)
+		}
+	}
+	if res := testbin.Run(t, bin, nil, "-nosuchflag"); res.ExitCode != 2 {
+		t.Errorf("unknown flag: exit %d, the -source errors' code must be the same", res.ExitCode)
+	}
+	// A fixture tree is read as files whatever -source auto would do on
+	// the live /proc; -source procfs says so explicitly.
+	for _, src := range []string{"auto", "procfs"} {
+		res := testbin.Run(t, bin, nil, "-source", src, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", filepath.Join(t.TempDir(), "s"))
+		if res.ExitCode != 0 || strings.Contains(res.Stdout, "neigh_") || strings.Contains(res.Stdout, "ipv6_devices") || !strings.Contains(res.Stdout, "proc.net.arp.size\t") {
+			t.Errorf("-source %s on a fixture: exit %d stdout\n%s", src, res.ExitCode, res.Stdout)
 		}
 	}
 }

@@ -12,42 +12,64 @@ type plugin struct{ opts *options }
 
 func (p plugin) Graphs() map[string]mp.Graphs { return graphs() }
 
+// Validate checks the plugin's own flags.
+func (p plugin) Validate() error { return p.opts.validate() }
+
 func (p plugin) Collect(w *metricout.Writer) int {
-	fsys := procnet.NewFS(p.opts.ProcfsRoot)
+	nr := procnet.NewNeighReader(procnet.NewFS(p.opts.ProcfsRoot), p.opts.src)
 	read := 0
-	if !p.opts.tableOnly && p.collectRows(w, fsys) {
+	if !p.opts.tableOnly && p.collectRows(w, nr) {
 		read++
 	}
 	for _, f := range []procnet.Family{procnet.Inet, procnet.Inet6} {
-		read += collectTable(w, fsys, f)
+		read += collectTable(w, nr.Table(f), f)
 	}
 	return read
 }
 
-// collectRows writes the counts of this namespace's net/arp rows.
-func (p plugin) collectRows(w *metricout.Writer, fsys procnet.FS) bool {
-	var sum procnet.ARPSummary
+// collectRows writes the counts of this namespace's entries: the rows of
+// net/arp (read, or computed from the dump by the file's rule), and with
+// a dump the true states of both families and the IPv6 rows per device.
+func (p plugin) collectRows(w *metricout.Writer, nr procnet.NeighReader) bool {
+	var rows procnet.NeighRows
 	var err error
 	if p.opts.target != "" {
-		sum, err = procnet.CountARPFile(p.opts.target)
+		rows.ARP, err = procnet.CountARPFile(p.opts.target)
 	} else {
-		sum, err = fsys.CountARP()
+		rows, err = nr.Rows()
 	}
 	if err != nil {
 		w.Warnf("%s: skipping ARP rows: %v", name, err)
 		return false
 	}
+	sum := rows.ARP
 	w.Gauge("size", sum.Total())
 	writeCounts(w, "states.", sum.ARPCounts)
+	writeDevices(w, "devices.", sum)
+	if d := rows.Dump; d != nil {
+		writeStates(w, "neigh_ipv4.", &d.IPv4)
+		writeStates(w, "neigh_ipv6.", &d.IPv6)
+		writeDevices(w, "ipv6_devices.", d.IPv6.Rows)
+	}
+	return true
+}
+
+// writeStates writes every state but NONE, 0 included.
+func writeStates(w *metricout.Writer, prefix string, c *procnet.NeighCounts) {
+	for s := procnet.NeighState(0); s < procnet.NeighNone; s++ {
+		w.Gauge(prefix+s.String(), c.States[s])
+	}
+}
+
+func writeDevices(w *metricout.Writer, prefix string, sum procnet.ARPSummary) {
 	devices := make([]string, 0, len(sum.PerDevice))
 	for d := range sum.PerDevice {
 		devices = append(devices, d)
 	}
 	sort.Strings(devices)
 	for _, d := range devices {
-		writeCounts(w, "devices."+deviceKey(d)+".", *sum.PerDevice[d])
+		writeCounts(w, prefix+deviceKey(d)+".", *sum.PerDevice[d])
 	}
-	return true
 }
 
 func writeCounts(w *metricout.Writer, prefix string, c procnet.ARPCounts) {
@@ -58,45 +80,33 @@ func writeCounts(w *metricout.Writer, prefix string, c procnet.ARPCounts) {
 }
 
 // collectTable writes the global table size, limits and GC counters of
-// one family; it returns how many of its two sources it could read. In a
-// container the kernel hides net/stat and the sysctls; on the live /proc
-// rtnetlink then answers for the same global table (without
-// unresolved_discards, which it does not carry).
-func collectTable(w *metricout.Writer, fsys procnet.FS, f procnet.Family) int {
+// one family as the reader found them; it returns how many of its two
+// sources it could read. Counters from rtnetlink (in a container, where
+// the kernel hides net/stat) lack unresolved_discards.
+func collectTable(w *metricout.Writer, t procnet.NeighTableReading, f procnet.Family) int {
 	fam := "ipv4_"
 	if f == procnet.Inet6 {
 		fam = "ipv6_"
 	}
-	st, stErr := fsys.NeighCacheStats(f)
-	th, thErr := fsys.GCThresh(f)
-	fromNetlink := false
-	if (stErr != nil || thErr != nil) && fsys.IsLive() {
-		if nt, err := procnet.NeighTableFromNetlink(f); err == nil {
-			if stErr != nil && nt.HasStats {
-				st, stErr, fromNetlink = nt.Stats, nil, true
-			}
-			if thErr != nil {
-				th, thErr = nt.Thresh, nil
-			}
-		}
-	}
 	read := 0
-	if stErr != nil {
-		w.Warnf("%s: skipping %s neighbour table size and GC counters: %v", name, f, stErr)
+	if t.StatsErr != nil {
+		w.Warnf("%s: skipping %s neighbour table size and GC counters: %v", name, f, t.StatsErr)
 	} else {
+		st := t.Stats
 		w.Gauge("table."+fam+"entries", st.Entries)
 		if st.HasTableFulls {
 			w.Counter("gc."+fam+"table_fulls", st.TableFulls)
 		}
 		w.Counter("gc."+fam+"forced_gc_runs", st.ForcedGCRuns)
-		if !fromNetlink {
+		if !t.StatsFromNetlink {
 			w.Counter("gc."+fam+"unresolved_discards", st.UnresolvedDiscards)
 		}
 		read++
 	}
-	if thErr != nil {
-		w.Warnf("%s: skipping %s gc_thresh: %v", name, f, thErr)
+	if t.ThreshErr != nil {
+		w.Warnf("%s: skipping %s gc_thresh: %v", name, f, t.ThreshErr)
 	} else {
+		th := t.Thresh
 		w.Gauge("table."+fam+"gc_thresh1", th.Thresh1)
 		w.Gauge("table."+fam+"gc_thresh2", th.Thresh2)
 		w.Gauge("table."+fam+"gc_thresh3", th.Thresh3)

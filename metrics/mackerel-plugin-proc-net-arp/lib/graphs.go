@@ -24,6 +24,14 @@ func graphs() map[string]mp.Graphs {
 			{Name: "permanent", Label: "Permanent", Stacked: true},
 			{Name: "proxy", Label: "Proxy (published)", Stacked: true},
 		}},
+		"ipv6_devices.#": {Label: "NDP table entries per device, counted as ARP rows (this network namespace)", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "complete", Label: "Complete", Stacked: true},
+			{Name: "incomplete", Label: "Incomplete or failed", Stacked: true},
+			{Name: "permanent", Label: "Permanent", Stacked: true},
+			{Name: "proxy", Label: "Proxy (published)", Stacked: true},
+		}},
+		"neigh_ipv4": neighStates("IPv4 neighbour entries by NUD state (this network namespace)"),
+		"neigh_ipv6": neighStates("IPv6 neighbour entries by NUD state (this network namespace)"),
 		"table": {Label: "Neighbour table entries (all namespaces) and limits", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
 			{Name: "ipv4_entries", Label: "IPv4 entries"},
 			{Name: "ipv6_entries", Label: "IPv6 entries"},
@@ -43,4 +51,19 @@ func graphs() map[string]mp.Graphs {
 			{Name: "ipv6_unresolved_discards", Label: "IPv6 unresolved discards", Diff: true},
 		}},
 	}
+}
+
+// neighStates is the graph of one family's entries by state, as
+// `ip neigh show nud all` names them.
+func neighStates(label string) mp.Graphs {
+	return mp.Graphs{Label: label, Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+		{Name: "reachable", Label: "Reachable", Stacked: true},
+		{Name: "stale", Label: "Stale", Stacked: true},
+		{Name: "delay", Label: "Delay", Stacked: true},
+		{Name: "probe", Label: "Probe", Stacked: true},
+		{Name: "incomplete", Label: "Incomplete", Stacked: true},
+		{Name: "failed", Label: "Failed", Stacked: true},
+		{Name: "permanent", Label: "Permanent", Stacked: true},
+		{Name: "noarp", Label: "No ARP", Stacked: true},
+	}}
 }
