@@ -48,7 +48,7 @@ func Boot(program string, args []string, binDir string) (Run, error) {
 		return Run{}, err
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), bootTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), BootTimeout)
 	defer cancel()
 	console := filepath.Join(work, "console.log")
 	out, err := os.Create(console)
@@ -76,7 +76,7 @@ func Boot(program string, args []string, binDir string) (Run, error) {
 	rc, rcErr := os.ReadFile(filepath.Join(work, "rc"))
 	switch {
 	case ctx.Err() != nil:
-		return run, fmt.Errorf("not finished after %v", bootTimeout)
+		return run, fmt.Errorf("not finished after %v", BootTimeout)
 	case rcErr != nil:
 		return run, fmt.Errorf("the program did not finish inside (kernel exit: %v)", runErr)
 	}

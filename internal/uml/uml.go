@@ -40,11 +40,13 @@ const (
 	binEnv    = "PROCNET_UML_BIN"
 	kernel    = "linux.uml"
 	moduleDir = "/usr/lib/uml/modules"
-	// bootTimeout bounds one boot and every test run inside it.
-	bootTimeout = 5 * time.Minute
 	// Install names what a machine needs for these tests.
 	Install = "apt-get install user-mode-linux ipvsadm kmod keepalived"
 )
+
+// BootTimeout bounds one boot and everything run inside it; a program
+// that measures large tables may raise it before Boot.
+var BootTimeout = 5 * time.Minute
 
 // Inside reports whether this process runs inside the user-mode kernel.
 func Inside() bool { return os.Getenv(insideEnv) == "1" }
@@ -161,7 +163,7 @@ func bootAndRun(t *testing.T) *bootResult {
 // innerArgs are the flags for the run inside: the same test selection,
 // verbose so that every test's result can be read back.
 func innerArgs() []string {
-	args := []string{"-test.v", "-test.count=1", "-test.timeout=" + (bootTimeout - 30*time.Second).String()}
+	args := []string{"-test.v", "-test.count=1", "-test.timeout=" + (BootTimeout - 30*time.Second).String()}
 	if f := flag.Lookup("test.run"); f != nil && f.Value.String() != "" {
 		args = append(args, "-test.run="+f.Value.String())
 	}

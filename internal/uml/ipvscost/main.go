@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 )
@@ -51,6 +52,7 @@ func outside(args []string) int {
 		fmt.Fprintln(os.Stderr, "ipvscost:", err)
 		return 1
 	}
+	uml.BootTimeout = 40 * time.Minute // a dump per service of a large table is slow in the user-mode kernel
 	run, err := uml.Boot(self, args, binDir)
 	fmt.Print(run.Output)
 	if err != nil {
@@ -88,7 +90,7 @@ func inside(services, realServers, runs int) error {
 	state := filepath.Join(os.TempDir(), "state")
 	md := filepath.Join(os.TempDir(), "cost.md")
 	fmt.Printf("IPVS table: %d services x %d real servers, in the user-mode kernel (1 CPU)\n\n", services, realServers)
-	cmd := exec.Command("hyperfine", "-N", "--runs", fmt.Sprint(runs), "--warmup", "1", "--export-markdown", md, "--style", "basic",
+	cmd := exec.Command("hyperfine", "-N", "--runs", fmt.Sprint(runs), "--export-markdown", md, "--style", "basic",
 		"-n", "cat /proc/net/ip_vs", "cat /proc/net/ip_vs",
 		"-n", "plugin -source procfs", plugin+" -source procfs -tempfile "+state+"-p",
 		"-n", "plugin (default: netlink service dump + net/ip_vs)", plugin+" -tempfile "+state+"-n",
