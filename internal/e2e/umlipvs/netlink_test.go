@@ -321,6 +321,19 @@ func TestPerServiceTrafficEqualsIpvsadmDeltas(t *testing.T) {
 			}
 		}
 	}
+
+	// ipvsadm -Z: every counter that had counted goes back and gives no
+	// rate rather than a spike; those still at 0 (SCTP) give 0.
+	uml.Sh(t, "ipvsadm -Z")
+	ageState(t, svcState)
+	ageState(t, rsState)
+	for _, r := range []run{runPlugin(t, "mackerel-plugin-proc-net-ip_vs", svcState), runPlugin(t, "mackerel-plugin-proc-net-ip_vs", rsState, "-real-server-traffic")} {
+		for k, v := range r.values {
+			if isTrafficKey(k) && !strings.Contains(k, ".sync_daemon.") && v != 0 {
+				t.Errorf("after ipvsadm -Z: %s = %v", k, v)
+			}
+		}
+	}
 }
 
 // TestSyncDaemonReportedAndChecked starts and stops the IPVS sync daemon
