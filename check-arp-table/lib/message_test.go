@@ -25,6 +25,15 @@ func TestMessage(t *testing.T) {
 			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 0 table overflows since last check; source /proc/net/stat/arp_cache"},
 		{"refined", func(r *reading) { r.Entries, r.Refined, r.PermanentExcluded = 900, true, 50 }, second,
 			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 900 in the whole table, less 50 permanent entries of this namespace; 0 table overflows since last check; source /proc/net/stat/arp_cache"},
+		{"refined, externally learned among them", func(r *reading) {
+			r.Entries, r.Refined, r.PermanentExcluded, r.ExtLearnedExcluded = 900, true, 50, 5
+		}, second,
+			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 900 in the whole table, less 50 permanent or externally learned entries of this namespace; 0 table overflows since last check; source /proc/net/stat/arp_cache"},
+		{"container dump", func(r *reading) {
+			r.Global, r.HasTableFulls, r.Thresh2, r.HostFiles = false, false, 0, false
+			r.CountSource, r.ThreshSource = "rtnetlink RTM_GETNEIGH rows of this namespace only", "--gc-thresh3"
+		}, overflows{},
+			"850 of 1024 entries (83.0% of gc_thresh3); table overflows unknown from this source; source rtnetlink RTM_GETNEIGH rows of this namespace only, gc_thresh3 from --gc-thresh3"},
 		{"overflowed", nil, overflows{Known: true, HasPrevious: true, Previous: 2, Total: 9},
 			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 7 table overflows since last check (table_fulls 2 -> 9): the kernel refused new neighbours; source /proc/net/stat/arp_cache"},
 		{"container rows", func(r *reading) {
