@@ -1,7 +1,5 @@
 package procnet
 
-import "encoding/binary"
-
 // quickARPRow reads the flags and the device of a net/arp row in one pass
 // over the bytes, without splitting the line into fields. It takes only a
 // row exactly as the kernel prints it (a canonical dotted quad, "0x" hex
@@ -84,35 +82,4 @@ func quickHex(b []byte, i int) (uint32, int, bool) {
 		i++
 	}
 	return v, i, i > start && i < len(b)
-}
-
-// The kernel pads the columns with runs of spaces; these helpers step
-// over eight bytes at a time where they can.
-const (
-	eightSpaces = 0x2020202020202020
-	lowBits     = 0x0101010101010101
-	highBits    = 0x8080808080808080
-)
-
-func skipSpaces(b []byte, i int) int {
-	for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
-		i += 8
-	}
-	for i < len(b) && b[i] == ' ' {
-		i++
-	}
-	return i
-}
-
-// skipNonBlank steps over whole words of bytes above 0x20; the caller
-// checks the rest byte by byte.
-func skipNonBlank(b []byte, i int) int {
-	for i+8 <= len(b) {
-		w := binary.LittleEndian.Uint64(b[i:])
-		if (w-lowBits*0x21)&^w&highBits != 0 {
-			break // a byte below 0x21 somewhere in the word
-		}
-		i += 8
-	}
-	return i
 }

@@ -88,28 +88,27 @@ func ParseIPVS(r io.Reader, name string, fn func(*Service) error) error {
 	if !bytes.HasPrefix(bytes.TrimLeft(s.text(), " \t"), []byte("IP Virtual Server")) {
 		return s.errorf("not an IP Virtual Server table: %.80q", s.text())
 	}
-	var quick RealServer
-	for s.nextLine() {
-		if have && quickRealServer(s.text(), &quick) {
-			svc.RealServers = append(svc.RealServers, quick)
-			continue
-		}
-		s.split()
+	for s.next() {
 		f := s.fields
 		switch {
 		case len(f) == 0:
 			continue
-		case string(f[0]) == "Prot" || (len(f) > 1 && string(f[0]) == "->" && bytes.HasPrefix(f[1], []byte("RemoteAddress"))):
-			continue // column headers
 		case string(f[0]) == "->":
+			if len(f) > 1 && bytes.HasPrefix(f[1], []byte("RemoteAddress")) {
+				continue // the real servers' column header
+			}
 			if !have {
 				return s.errorf("real server line before any service")
 			}
-			rs, err := parseRealServer(f)
-			if err != nil {
+			// Parsed in place: copying the 56-byte RealServer out of a
+			// return value and again into the slice took an eighth of
+			// the walk (BENCHMARKS.md).
+			svc.RealServers = append(svc.RealServers, RealServer{})
+			if err := parseRealServer(f, &svc.RealServers[len(svc.RealServers)-1]); err != nil {
 				return s.errorf("real server: %w", err)
 			}
-			svc.RealServers = append(svc.RealServers, rs)
+		case string(f[0]) == "Prot":
+			continue // the services' column header
 		default:
 			if err := flush(); err != nil {
 				return err
@@ -180,34 +179,35 @@ func parseService(f [][]byte, svc *Service) error {
 	return nil
 }
 
-func parseRealServer(f [][]byte) (RealServer, error) {
-	var rs RealServer
+// parseRealServer fills rs, a zero RealServer, from the fields of a real
+// server line.
+func parseRealServer(f [][]byte, rs *RealServer) error {
 	if len(f) != 6 {
-		return rs, fmt.Errorf("%d fields, want 6", len(f))
+		return fmt.Errorf("%d fields, want 6", len(f))
 	}
 	var err error
 	if rs.Addr, rs.Port, err = parseAddrPort(f[1]); err != nil {
-		return rs, err
+		return err
 	}
 	if !isWord(f[2]) {
-		return rs, fmt.Errorf("forward method %.40q", f[2])
+		return fmt.Errorf("forward method %.40q", f[2])
 	}
 	rs.Forward = internToken(f[2], forwards)
 	w, err := parseDec(f[3], 32)
 	if err != nil {
-		return rs, numberError("weight", f[3], err)
+		return numberError("weight", f[3], err)
 	}
 	if w > 65535 {
-		return rs, numberError("weight", f[3], errNumberRange)
+		return numberError("weight", f[3], errNumberRange)
 	}
 	rs.Weight = uint32(w)
 	if rs.ActiveConns, err = parseDec(f[4], 64); err != nil {
-		return rs, numberError("active connections", f[4], err)
+		return numberError("active connections", f[4], err)
 	}
 	if rs.InactiveConns, err = parseDec(f[5], 64); err != nil {
-		return rs, numberError("inactive connections", f[5], err)
+		return numberError("inactive connections", f[5], err)
 	}
-	return rs, nil
+	return nil
 }
 
 // parseAddrPort parses "0A000001:0050" or "[2001:0db8:...:0001]:0050".

@@ -76,38 +76,55 @@ func (s *lineScanner) text() []byte { return s.sc.Bytes() }
 // return, vertical tab and form feed.
 var fieldSep = [256]bool{' ': true, '\t': true, '\r': true, '\v': true, '\f': true}
 
-// allSpaces is eight spaces read as one little-endian word.
-const allSpaces = 0x2020202020202020
+const (
+	allSpaces = 0x2020202020202020 // eight spaces read as one little-endian word
+	allBang   = 0x2121212121212121 // eight '!', the first byte above every separator
+	highBits  = 0x8080808080808080
+)
 
 // splitFields appends the blank-separated fields of line to dst. Spaces,
 // tabs, carriage returns, vertical tabs and form feeds all separate
-// fields. It reads eight bytes at a time where it can: the kernel pads
-// columns with runs of spaces, and fields are runs of printable bytes.
+// fields.
 func splitFields(line []byte, dst [][]byte) [][]byte {
 	i, n := 0, len(line)
 	for {
-		for i+8 <= n && binary.LittleEndian.Uint64(line[i:]) == allSpaces {
-			i += 8
-		}
-		for i < n && fieldSep[line[i]] {
-			i++
+		for i = skipSpaces(line, i); i < n && fieldSep[line[i]]; i++ {
 		}
 		if i == n {
 			return dst
 		}
 		start := i
-		// Step over words holding no byte <= ' ' (every separator is
-		// one), then find the field's end byte by byte.
-		for i+8 <= n {
-			w := binary.LittleEndian.Uint64(line[i:])
-			if (w-0x2121212121212121)&^w&0x8080808080808080 != 0 {
-				break
-			}
-			i += 8
-		}
-		for i < n && !fieldSep[line[i]] {
-			i++
+		for i = skipNonBlank(line, i); i < n && !fieldSep[line[i]]; i++ {
 		}
 		dst = append(dst, line[start:i])
 	}
+}
+
+// The kernel pads its columns with runs of spaces, and its fields are
+// runs of printable bytes: skipSpaces and skipNonBlank step over eight
+// bytes at a time where they can, for splitFields and the quick path of
+// net/arp rows (arp_quick.go). Their callers finish byte by byte.
+
+// skipSpaces returns the index of the first byte at or after i that is
+// not a space.
+func skipSpaces(b []byte, i int) int {
+	for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == allSpaces {
+		i += 8
+	}
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// skipNonBlank steps over whole words of bytes above 0x20 from i.
+func skipNonBlank(b []byte, i int) int {
+	for i+8 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if (w-allBang)&^w&highBits != 0 {
+			break // a byte below 0x21 somewhere in the word
+		}
+		i += 8
+	}
+	return i
 }

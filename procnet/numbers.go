@@ -35,16 +35,23 @@ func parseHex(b []byte, bits int) (uint64, error) {
 
 // hexDigit returns the value of an upper- or lower-case hex digit.
 func hexDigit(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
+	d := hexValue[c]
+	return d, d < 16
 }
+
+// hexValue maps a hex digit to its value and every other byte to 0xff.
+var hexValue = func() (t [256]byte) {
+	for c := range t {
+		t[c] = 0xff
+	}
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c - '0'
+	}
+	for c := byte('a'); c <= 'f'; c++ {
+		t[c], t[c-'a'+'A'] = c-'a'+10, c-'a'+10
+	}
+	return t
+}()
 
 // parseDec parses unsigned decimal digits into a value of at most bits bits.
 func parseDec(b []byte, bits int) (uint64, error) {
