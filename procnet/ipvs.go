@@ -40,9 +40,18 @@ type RealServer struct {
 }
 
 const (
-	ipvsFile = "net/ip_vs"
-	protoFWM = "FWM"
+	// IPVSFile is the IPVS table's path below the procfs root.
+	IPVSFile = "net/ip_vs"
+	// ProtocolFWM is the Protocol of a firewall-mark service.
+	ProtocolFWM = "FWM"
+
+	ipvsFile = IPVSFile
+	protoFWM = ProtocolFWM
 )
+
+// IPVSProtocols returns the protocol names the kernel prints in net/ip_vs
+// (ip_vs_proto_name); any other protocol number is printed as IP_<n>.
+func IPVSProtocols() []string { return append([]string(nil), protocols...) }
 
 // WalkIPVS calls fn for every service of net/ip_vs, in file order. The
 // *Service and its RealServers are reused for the next service: fn must

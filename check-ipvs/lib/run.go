@@ -18,8 +18,6 @@ import (
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
-const ipvsFile = "net/ip_vs"
-
 // Main runs the check with the command-line arguments (without the program
 // name) and returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) (status int) {
@@ -63,7 +61,7 @@ func run(opts options) *checkers.Checker {
 
 // readFailure explains why net/ip_vs could not be read.
 func readFailure(procfs procnet.FS, err error) string {
-	path := procfs.Path(ipvsFile)
+	path := procfs.Path(procnet.IPVSFile)
 	var parseErr *procnet.ParseError
 	var pathErr *fs.PathError
 	switch {

@@ -18,11 +18,11 @@ type serviceSpec struct {
 	Mark     uint32 // FWM only
 }
 
-const protoFWM = "FWM"
+const protoFWM = procnet.ProtocolFWM
 
-// kernelProtocols are the names ip_vs_proto_name prints; any other
-// protocol number is printed as IP_<n>.
-var kernelProtocols = []string{"TCP", "UDP", "SCTP", protoFWM, "IP", "ICMP", "ICMPv6"}
+// kernelProtocols are the names the kernel prints; any other protocol
+// number is printed as IP_<n>.
+var kernelProtocols = procnet.IPVSProtocols()
 
 // parseServiceSpec parses the --service and --expect syntax:
 // "TCP:10.0.0.1:80", "UDP:[2001:db8::1]:53", "FWM:1", "FWM:0x1".

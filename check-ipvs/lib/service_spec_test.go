@@ -19,6 +19,8 @@ func TestParseServiceSpec(t *testing.T) {
 		{"SCTP:10.0.0.2:3868", serviceSpec{Protocol: "SCTP", Addr: netip.MustParseAddr("10.0.0.2"), Port: 3868}},
 		{"IP_47:10.0.0.4:0", serviceSpec{Protocol: "IP_47", Addr: netip.MustParseAddr("10.0.0.4")}},
 		{"icmpv6:[::1]:0", serviceSpec{Protocol: "ICMPv6", Addr: netip.MustParseAddr("::1")}},
+		{"esp:10.0.0.3:0", serviceSpec{Protocol: "ESP", Addr: netip.MustParseAddr("10.0.0.3")}}, // procnet's list: the kernel prints AH and ESP too
+		{"AH:10.0.0.3:0", serviceSpec{Protocol: "AH", Addr: netip.MustParseAddr("10.0.0.3")}},
 		{"FWM:1", serviceSpec{Protocol: "FWM", Mark: 1}},
 		{"FWM:0x1", serviceSpec{Protocol: "FWM", Mark: 1}},
 		{"fwm:0X2a", serviceSpec{Protocol: "FWM", Mark: 42}},
