@@ -44,8 +44,9 @@ type flagValues struct {
 	Critical   *string  `short:"c" long:"critical-available" value-name:"N|N%" description:"CRITICAL when fewer real servers of a service than this have weight > 0 (default: 1)"`
 	Expect     []string `long:"expect" value-name:"PROTO:ADDR:PORT" description:"CRITICAL when this service is not present (repeatable)"`
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
-	SyncDaemon string   `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
-	Version    bool     `long:"version" description:"print the version and exit"`
+	//lint:ignore SA5008 go-flags takes one choice tag per allowed value
+	SyncDaemon string `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
+	Version    bool   `long:"version" description:"print the version and exit"`
 }
 
 const usageText = `[OPTIONS]
