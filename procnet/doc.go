@@ -1,10 +1,16 @@
-// Package procnet reads the /proc sources that the plugins of this
-// repository need: IPVS services and statistics, the ARP table, the
+// Package procnet reads the kernel sources that the plugins of this
+// repository need: IPVS services and statistics (net/ip_vs* or generic
+// netlink), the ARP and neighbour tables (net/arp or rtnetlink), the
 // neighbour-cache statistics and the neighbour table thresholds.
 //
-// Every reader is a method of FS, which is rooted at a procfs root, so tests
-// point it at a fixture tree. Parsers stream through one reused buffer and
-// return typed values; a malformed line gives a *ParseError naming the file
-// and the line, and a missing file gives an error that wraps
-// fs.ErrNotExist. The package knows nothing of Mackerel, flags or exit codes.
+// The /proc readers are methods of FS, which is rooted at a procfs root so
+// that tests point it at a fixture tree; each has a Parse* function over an
+// io.Reader and, where a plugin reads a file by path, a *File function.
+// The netlink readers (DialIPVS, DumpNeighbours, NeighTableFromNetlink)
+// ask the kernel of the calling process's network namespace, and
+// NeighReader chooses between rtnetlink and procfs once. Parsers stream
+// through one reused buffer and return typed values; a malformed line
+// gives a *ParseError naming the file and the line, and a missing file
+// gives an error that wraps fs.ErrNotExist. The package knows nothing of
+// Mackerel, flags or exit codes.
 package procnet
