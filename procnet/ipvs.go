@@ -62,18 +62,6 @@ func (fs FS) WalkIPVS(fn func(*Service) error) error {
 	})
 }
 
-// IPVSServices returns every service of net/ip_vs with its real servers.
-func (fs FS) IPVSServices() ([]Service, error) {
-	var out []Service
-	err := fs.WalkIPVS(func(s *Service) error {
-		c := *s
-		c.RealServers = append([]RealServer(nil), s.RealServers...)
-		out = append(out, c)
-		return nil
-	})
-	return out, err
-}
-
 // ParseIPVS parses the net/ip_vs format from r; name is used in errors.
 // It calls fn as WalkIPVS does.
 func ParseIPVS(r io.Reader, name string, fn func(*Service) error) error {

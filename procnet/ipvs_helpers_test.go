@@ -1,0 +1,14 @@
+package procnet
+
+// IPVSServices returns every service of net/ip_vs with its real servers.
+// Only tests keep the whole table; the plugins walk it.
+func (fs FS) IPVSServices() ([]Service, error) {
+	var out []Service
+	err := fs.WalkIPVS(func(s *Service) error {
+		c := *s
+		c.RealServers = append([]RealServer(nil), s.RealServers...)
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
