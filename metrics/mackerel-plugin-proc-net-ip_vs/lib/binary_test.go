@@ -127,7 +127,9 @@ func TestDuplicatedServicesAreWrittenOnce(t *testing.T) {
 	root := t.TempDir()
 	svc := "TCP  0A000001:0050 wlc \n  -> 0A000102:0050      Route   1      3          17        \n  -> 0A000102:0050      Route   1      3          17        \n"
 	ipvs := "IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n" + svc + svc
-	os.MkdirAll(filepath.Join(root, "net"), 0o755)
+	if err := os.MkdirAll(filepath.Join(root, "net"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(root, "net", "ip_vs"), []byte(ipvs), 0o644); err != nil {
 		t.Fatal(err)
 	}

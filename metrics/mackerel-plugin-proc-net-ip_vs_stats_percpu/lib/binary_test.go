@@ -91,7 +91,9 @@ func TestCPUsFlagKeepsLowerIDs(t *testing.T) {
 	for c := 0; c < 33; c++ {
 		prev[c] = [5]float64{}
 	}
-	os.WriteFile(state, []byte(stateOf(last, prev)), 0o600)
+	if err := os.WriteFile(state, []byte(stateOf(last, prev)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	res := testbin.Run(t, bin, nil, "-cpus", "4", "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)
 	vals := testbin.ValueMap(t, res.Stdout)
 	if len(vals) != 4*5 {
@@ -138,7 +140,9 @@ func TestMetaDefinesEveryKey(t *testing.T) {
 	for c := 0; c < 33; c++ {
 		prev[c] = [5]float64{}
 	}
-	os.WriteFile(state, []byte(stateOf(time.Now().Unix()-60, prev)), 0o600)
+	if err := os.WriteFile(state, []byte(stateOf(time.Now().Unix()-60, prev)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	res := testbin.Run(t, bin, nil, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)
 	vals := testbin.ValueMap(t, res.Stdout)
 	if len(vals) != 24*5 {
