@@ -9,6 +9,15 @@ go 1.26.0
 require github.com/prometheus/procfs v0.23.0
 
 require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/mdlayher/genetlink v1.3.2 // indirect
+	github.com/mdlayher/netlink v1.8.0 // indirect
+	github.com/mdlayher/socket v0.5.1 // indirect
+	golang.org/x/net v0.43.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+)
+
+require (
 	github.com/procnet/mackerel-plugin-proc-net v0.0.0
 	golang.org/x/sys v0.49.0 // indirect
 )

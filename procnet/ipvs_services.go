@@ -1,7 +1,8 @@
 package procnet
 
 // IPVSServices returns every service of net/ip_vs with its real servers.
-// Only tests keep the whole table; the plugins walk it.
+// The plugins walk the table; the tests and the procfs differential
+// test (internal/procfsref) keep it whole.
 func (fs FS) IPVSServices() ([]Service, error) {
 	var out []Service
 	err := fs.WalkIPVS(func(s *Service) error {
