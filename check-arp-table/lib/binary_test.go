@@ -190,7 +190,7 @@ func TestBinaryFlags(t *testing.T) {
 	})
 	t.Run("version", func(t *testing.T) {
 		res := testbin.Run(t, bin, nil, "--version")
-		if res.ExitCode != 0 || res.Stdout != "v0.0.0-test\n" {
+		if res.ExitCode != 0 || res.Stdout != "check-arp-table v0.0.0-test\n" {
 			t.Errorf("exit %d, stdout %q", res.ExitCode, res.Stdout)
 		}
 	})

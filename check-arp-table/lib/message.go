@@ -3,19 +3,14 @@ package checkarptable
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
-// maxMessage keeps "ARP-TABLE CRITICAL: " plus the message within the
-// 1024 runes the agent keeps.
-const maxMessage = 1000
-
 // message describes the reading, for example
 // "850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 0 table
 // overflows since last check; source /proc/net/stat/arp_cache".
-func message(r reading, o overflows, stateFile string) string {
+func message(r reading, o overflows) string {
 	var b strings.Builder
 	table := "entries"
 	if r.Family == procnet.Inet6 {
@@ -61,18 +56,5 @@ func message(r reading, o overflows, stateFile string) string {
 	if o.SaveErr != nil {
 		fmt.Fprintf(&b, "; overflows not tracked: state not saved: %v", o.SaveErr)
 	}
-	return truncate(b.String(), maxMessage)
-}
-
-// oneLine makes an error fit the one line of a check result.
-func oneLine(s string) string {
-	return truncate(strings.Join(strings.Fields(s), " "), maxMessage)
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-3]) + "..."
+	return b.String()
 }

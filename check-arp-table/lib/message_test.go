@@ -6,6 +6,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/mackerelio/checkers"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
@@ -53,7 +56,7 @@ func TestMessage(t *testing.T) {
 		if tt.r != nil {
 			tt.r(&r)
 		}
-		if got := message(r, tt.o, "/x/s.json"); got != tt.want {
+		if got := message(r, tt.o); got != tt.want {
 			t.Errorf("%s:\n got %s\nwant %s", tt.name, got, tt.want)
 		}
 	}
@@ -62,11 +65,10 @@ func TestMessage(t *testing.T) {
 func TestMessageLength(t *testing.T) {
 	r := reading{Family: procnet.Inet, Count: 1, Thresh3: 2, CountSource: strings.Repeat("/very/long/path", 100)}
 	r.Notes = []string{strings.Repeat("é", 2000)}
-	got := message(r, overflows{}, "")
-	if n := utf8.RuneCountInString(got); n > maxMessage || !utf8.ValidString(got) || !strings.HasSuffix(got, "...") {
+	var out strings.Builder
+	checkrun.Report(&out, "ARP-TABLE", checkers.NewChecker(checkers.CRITICAL, message(r, overflows{})))
+	got := strings.TrimSuffix(out.String(), "\n")
+	if n := utf8.RuneCountInString(got); n > checkrun.LineLimit || !utf8.ValidString(got) || !strings.HasSuffix(got, "...") {
 		t.Errorf("%d runes, valid %v", n, utf8.ValidString(got))
-	}
-	if got := oneLine("a\nb\t c\n"); got != "a b c" {
-		t.Errorf("oneLine = %q", got)
 	}
 }

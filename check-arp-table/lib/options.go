@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
@@ -21,7 +21,6 @@ type options struct {
 	GCThresh3 uint64
 	Family    procnet.Family
 	StateFile string
-	Version   bool
 }
 
 var (
@@ -58,15 +57,15 @@ read, or a wrong flag).`
 // name).
 func parseOptions(args []string) (options, error) {
 	var fv flagValues
-	if err := checkflags.Parse(programName, usageText, &fv, args); err != nil {
+	if err := checkrun.Parse(programName, usageText, &fv, args); err != nil {
 		return options{}, err
 	}
-	opts := options{ProcfsRoot: fv.ProcfsRoot, StateFile: fv.StateFile, Version: fv.Version}
+	opts := options{ProcfsRoot: fv.ProcfsRoot, StateFile: fv.StateFile}
 	var err error
-	if opts.Warning, err = parseThreshold("--warning", fv.Warning); err != nil {
+	if opts.Warning, err = threshold.ParseFlag("--warning", fv.Warning); err != nil {
 		return options{}, err
 	}
-	if opts.Critical, err = parseThreshold("--critical", fv.Critical); err != nil {
+	if opts.Critical, err = threshold.ParseFlag("--critical", fv.Critical); err != nil {
 		return options{}, err
 	}
 	if opts.Warning.Percent == opts.Critical.Percent && opts.Warning.Value > opts.Critical.Value {
@@ -87,12 +86,4 @@ func parseOptions(args []string) (options, error) {
 		opts.StateFile = statefile.DefaultPath(programName, []string{"--family=" + opts.Family.String(), "--procfs-root=" + procnet.NewFS(opts.ProcfsRoot).Root()})
 	}
 	return opts, nil
-}
-
-func parseThreshold(flag, s string) (threshold.Threshold, error) {
-	t, err := threshold.Parse(s)
-	if err != nil {
-		return t, fmt.Errorf("%s: %w", flag, err)
-	}
-	return t, nil
 }

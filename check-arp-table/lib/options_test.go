@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -22,7 +22,6 @@ func TestParseOptions(t *testing.T) {
 			want: options{Warning: threshold.Threshold{Value: 850}, Critical: threshold.Threshold{Value: 95, Percent: true}, Family: procnet.Inet6,
 				GCThresh3: 2048, ProcfsRoot: "/host/proc", StateFile: "/tmp/s.json"}},
 		{args: []string{"--warning=70%", "--critical=70%", "--family=ipv4"}, want: options{Warning: threshold.Threshold{Value: 70, Percent: true}, Critical: threshold.Threshold{Value: 70, Percent: true}, Family: procnet.Inet}},
-		{args: []string{"--version"}, want: options{Warning: defaultWarning, Critical: defaultCritical, Version: true}},
 		{args: []string{"-w", "x"}, wantErr: "--warning: invalid threshold"},
 		{args: []string{"-c=-1"}, wantErr: "--critical: invalid threshold"},
 		{args: []string{"-w", "900", "-c", "800"}, wantErr: "--warning 900 is above --critical 800"},
@@ -55,9 +54,13 @@ func TestParseOptions(t *testing.T) {
 		}
 	}
 
-	var help *checkflags.HelpRequest
+	var help *checkrun.HelpRequest
 	if _, err := parseOptions([]string{"--help"}); !errors.As(err, &help) || !strings.Contains(help.Usage, "--warning") {
 		t.Errorf("--help: %v", err)
+	}
+	var ver *checkrun.VersionRequest
+	if _, err := parseOptions([]string{"--version"}); !errors.As(err, &ver) {
+		t.Errorf("--version: %v, want a version request", err)
 	}
 }
 

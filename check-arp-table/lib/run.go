@@ -1,7 +1,6 @@
 package checkarptable
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,37 +9,26 @@ import (
 
 	"github.com/mackerelio/checkers"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/version"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
-
-const checkerName = "ARP-TABLE"
 
 // Main runs the check with the arguments (without the program name),
 // prints the result and returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
-	opts, err := parseOptions(args)
-	if err != nil {
-		var help *checkflags.HelpRequest
-		if errors.As(err, &help) {
-			fmt.Fprintln(stdout, help.Usage)
-			return 0
-		}
-		return exit(stdout, checkers.Unknown(oneLine(err.Error())))
-	}
-	if opts.Version {
-		fmt.Fprintln(stdout, version.Version)
-		return 0
-	}
-	fs := procnet.NewFS(opts.ProcfsRoot)
-	return exit(stdout, run(opts, newSources(fs), bootID(fs), time.Now()))
+	return checkrun.Main(checkrun.Check{Program: programName, Name: "ARP-TABLE", Parse: prepare}, args, stdout, stderr)
 }
 
-func exit(w io.Writer, c *checkers.Checker) int {
-	c.Name = checkerName
-	fmt.Fprintln(w, c.String())
-	return int(c.Status)
+// prepare parses the arguments into the run of the check.
+func prepare(args []string) (func() *checkers.Checker, error) {
+	opts, err := parseOptions(args)
+	if err != nil {
+		return nil, err
+	}
+	return func() *checkers.Checker {
+		fs := procnet.NewFS(opts.ProcfsRoot)
+		return run(opts, newSources(fs), bootID(fs), time.Now())
+	}, nil
 }
 
 // run reads the table, refines the count at the warning level, tracks
@@ -48,7 +36,7 @@ func exit(w io.Writer, c *checkers.Checker) int {
 func run(opts options, src sources, bootID string, now time.Time) *checkers.Checker {
 	r, err := src.read(opts.Family, opts.GCThresh3)
 	if err != nil {
-		return checkers.Unknown(oneLine(err.Error()))
+		return checkers.Unknown(err.Error())
 	}
 	if r.Thresh3 == 0 {
 		return checkers.Unknown(fmt.Sprintf("gc_thresh3 is 0 in %s: not a usable limit, give --gc-thresh3", r.ThreshSource))
@@ -66,7 +54,7 @@ func run(opts options, src sources, bootID string, now time.Time) *checkers.Chec
 	if r.HasTableFulls {
 		o = trackOverflows(opts.StateFile, opts.Family.String(), r.TableFulls, bootID, now)
 	}
-	return checkers.NewChecker(evaluate(r.Count, lv, o.Grew()), message(r, o, opts.StateFile))
+	return checkers.NewChecker(evaluate(r.Count, lv, o.Grew()), message(r, o))
 }
 
 // bootID names this boot of the live kernel, "" for a fixture tree.

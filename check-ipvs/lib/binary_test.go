@@ -274,7 +274,7 @@ func TestBinaryFlags(t *testing.T) {
 			wantStdout: `IPVS UNKNOWN: invalid service "FWM:0x": firewall mark "0x": want a number from 1 to 4294967295, decimal or 0x hex` + "\n"},
 		{name: "positional argument", args: []string{"TCP:10.0.0.1:80"}, wantCode: 3,
 			wantStdout: `IPVS UNKNOWN: unexpected argument "TCP:10.0.0.1:80"` + "\n"},
-		{name: "--version", args: []string{"--version"}, wantCode: 0, wantStdout: "v0.0.0-test\n"},
+		{name: "--version", args: []string{"--version"}, wantCode: 0, wantStdout: "check-ipvs v0.0.0-test\n"},
 	})
 }
 

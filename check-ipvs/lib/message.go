@@ -6,16 +6,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/mackerelio/checkers"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 )
 
 const (
 	checkerName = "IPVS"
-	// lineLimit bounds the stdout line, newline excluded: the agent keeps
-	// only the first 1024 runes of stdout.
-	lineLimit   = 1023
 	offenderSep = "; "
-	ellipsis    = "..."
 )
 
 // String returns the offender in ipvsadm notation.
@@ -38,7 +34,7 @@ func formatVerdict(v verdict) string {
 	if len(v.Offenders) == 0 {
 		return okSummary(v)
 	}
-	budget := messageBudget(v.Status)
+	budget := checkrun.Budget(checkerName, v.Status)
 	// Every item after the first takes a separator and a rune at least,
 	// so no more than these can fit: the rest are only counted.
 	fit := min(len(v.Offenders), budget/(len(offenderSep)+1)+1)
@@ -58,12 +54,6 @@ func okSummary(v verdict) string {
 		return s + ", all available"
 	}
 	return s + ", " + strconv.Itoa(v.Quiescent) + " with weight 0"
-}
-
-// messageBudget is how many runes the message may take after the
-// "IPVS STATUS: " prefix.
-func messageBudget(st checkers.Status) int {
-	return lineLimit - utf8.RuneCountInString(checkerName+" "+st.String()+": ")
 }
 
 // joinBounded joins items, the first of total, with "; ", keeping as many
@@ -89,7 +79,7 @@ func joinBounded(items []string, total, budget int) string {
 		}
 		s += moreTail(total - kept)
 	}
-	return truncateRunes(s, budget)
+	return checkrun.Truncate(s, budget)
 }
 
 func moreTail(n int) string { return "... and " + strconv.Itoa(n) + " more" }
@@ -103,27 +93,6 @@ func tailRunes(k, n int) int {
 		return len(moreTail(n))
 	}
 	return len(offenderSep) + len(moreTail(n-k))
-}
-
-// boundMessage makes msg one line that fits after the status prefix.
-func boundMessage(st checkers.Status, msg string) string {
-	msg = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' {
-			return ' '
-		}
-		return r
-	}, msg)
-	return truncateRunes(msg, messageBudget(st))
-}
-
-// truncateRunes cuts s to at most n runes, marking the cut with "...".
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	keep := max(n-len(ellipsis), 0)
-	runes := []rune(s)
-	return string(runes[:keep]) + ellipsis[:min(n, len(ellipsis))]
 }
 
 func plural(n int, noun string) string {

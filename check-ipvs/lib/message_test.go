@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/mackerelio/checkers"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 )
 
 func TestJoinBounded(t *testing.T) {
@@ -44,8 +46,8 @@ func TestFormatVerdictStaysUnderTheAgentLimit(t *testing.T) {
 			Service: mustSpec(t, "TCP:[2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535")})
 	}
 	line := "IPVS WARNING: " + formatVerdict(v)
-	if n := utf8.RuneCountInString(line); n > lineLimit {
-		t.Fatalf("line is %d runes, want at most %d", n, lineLimit)
+	if n := utf8.RuneCountInString(line); n > checkrun.LineLimit {
+		t.Fatalf("line is %d runes, want at most %d", n, checkrun.LineLimit)
 	}
 	const item = "TCP [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 not present"
 	want := strings.Repeat(item+"; ", 15) + "... and 485 more"
@@ -114,34 +116,3 @@ func TestOffenderString(t *testing.T) {
 	}
 }
 
-func TestBoundMessage(t *testing.T) {
-	long := strings.Repeat("é", 2000)
-	got := boundMessage(checkers.UNKNOWN, "line one\nline two\r\n"+long)
-	if strings.ContainsAny(got, "\r\n") {
-		t.Errorf("boundMessage kept a line break: %q", got[:40])
-	}
-	if !strings.HasPrefix(got, "line one line two  é") || !strings.HasSuffix(got, "é...") {
-		t.Errorf("boundMessage = %q...%q", got[:30], got[len(got)-10:])
-	}
-	if n := utf8.RuneCountInString("IPVS UNKNOWN: " + got); n != lineLimit {
-		t.Errorf("bounded line is %d runes, want %d", n, lineLimit)
-	}
-}
-
-func TestTruncateRunes(t *testing.T) {
-	tests := []struct {
-		s    string
-		n    int
-		want string
-	}{
-		{"short", 5, "short"},
-		{"toolong", 6, "too..."},
-		{"ééééé", 4, "é..."},
-		{"abcdef", 2, ".."},
-	}
-	for _, tt := range tests {
-		if got := truncateRunes(tt.s, tt.n); got != tt.want {
-			t.Errorf("truncateRunes(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
-		}
-	}
-}

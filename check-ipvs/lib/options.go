@@ -1,11 +1,11 @@
 package checkipvs
 
 import (
-	"fmt"
-
-	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 )
+
+const programName = "check-ipvs"
 
 // options is the parsed command line.
 type options struct {
@@ -23,7 +23,6 @@ type options struct {
 	// SyncDaemon is "master" or "backup": that IPVS sync daemon must run
 	// (read over generic netlink). Empty means not checked.
 	SyncDaemon string
-	Version    bool
 }
 
 // The defaults are the plain rules: every real server should be
@@ -62,11 +61,11 @@ unreadable, or a wrong flag).`
 // name).
 func parseOptions(args []string) (options, error) {
 	var fv flagValues
-	if err := checkflags.Parse("check-ipvs", usageText, &fv, args); err != nil {
+	if err := checkrun.Parse(programName, usageText, &fv, args); err != nil {
 		return options{}, err
 	}
 	opts := defaultOptions()
-	opts.ProcfsRoot, opts.Version, opts.SyncDaemon = fv.ProcfsRoot, fv.Version, fv.SyncDaemon
+	opts.ProcfsRoot, opts.SyncDaemon = fv.ProcfsRoot, fv.SyncDaemon
 	var err error
 	if opts.Services, err = parseServiceSpecs(fv.Services); err != nil {
 		return options{}, err
@@ -75,12 +74,12 @@ func parseOptions(args []string) (options, error) {
 		return options{}, err
 	}
 	if fv.Warning != nil {
-		if opts.Warning, err = parseThreshold("--warning-available", *fv.Warning); err != nil {
+		if opts.Warning, err = threshold.ParseFlag("--warning-available", *fv.Warning); err != nil {
 			return options{}, err
 		}
 	}
 	if fv.Critical != nil {
-		if opts.Critical, err = parseThreshold("--critical-available", *fv.Critical); err != nil {
+		if opts.Critical, err = threshold.ParseFlag("--critical-available", *fv.Critical); err != nil {
 			return options{}, err
 		}
 	}
@@ -97,12 +96,4 @@ func parseServiceSpecs(ss []string) ([]serviceSpec, error) {
 		out = append(out, spec)
 	}
 	return out, nil
-}
-
-func parseThreshold(flag, s string) (threshold.Threshold, error) {
-	t, err := threshold.Parse(s)
-	if err != nil {
-		return t, fmt.Errorf("%s: %w", flag, err)
-	}
-	return t, nil
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 )
 
@@ -37,7 +37,6 @@ func TestParseOptions(t *testing.T) {
 		})},
 		{[]string{"-c", "0"}, withDefaults(func(o *options) { o.Critical = threshold.Threshold{} })},
 		{[]string{"--procfs-root", "/host/proc"}, withDefaults(func(o *options) { o.ProcfsRoot = "/host/proc" })},
-		{[]string{"--procfs-root=/host/proc", "--version"}, withDefaults(func(o *options) { o.ProcfsRoot, o.Version = "/host/proc", true })},
 	}
 	for _, tt := range tests {
 		got, err := parseOptions(tt.args)
@@ -77,7 +76,7 @@ func TestParseOptionsRejects(t *testing.T) {
 func TestParseOptionsHelp(t *testing.T) {
 	for _, args := range [][]string{{"-h"}, {"--help"}, {"-w", "50%", "--help"}} {
 		_, err := parseOptions(args)
-		var help *checkflags.HelpRequest
+		var help *checkrun.HelpRequest
 		if !errors.As(err, &help) {
 			t.Errorf("parseOptions(%q) = %v, want a help request", args, err)
 			continue
@@ -86,6 +85,15 @@ func TestParseOptionsHelp(t *testing.T) {
 			if !strings.Contains(help.Usage, want) {
 				t.Errorf("parseOptions(%q): usage lacks %q:\n%s", args, want, help.Usage)
 			}
+		}
+	}
+}
+
+func TestParseOptionsVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"--procfs-root=/host/proc", "--version"}} {
+		var ver *checkrun.VersionRequest
+		if _, err := parseOptions(args); !errors.As(err, &ver) {
+			t.Errorf("parseOptions(%q) = %v, want a version request", args, err)
 		}
 	}
 }

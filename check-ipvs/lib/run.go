@@ -9,38 +9,26 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/mackerelio/checkers"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/checkflags"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/version"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
 // Main runs the check with the command-line arguments (without the program
 // name) and returns the exit status.
-func Main(args []string, stdout, stderr io.Writer) (status int) {
-	// A stack trace means nothing to the agent; an UNKNOWN names the fault.
-	defer func() {
-		if r := recover(); r != nil {
-			status = report(stdout, checkers.Unknown(fmt.Sprintf("internal error: %v", r)))
-		}
-	}()
+func Main(args []string, stdout, stderr io.Writer) int {
+	return checkrun.Main(checkrun.Check{Program: programName, Name: checkerName, Parse: prepare}, args, stdout, stderr)
+}
+
+// prepare parses the arguments into the run of the check.
+func prepare(args []string) (func() *checkers.Checker, error) {
 	opts, err := parseOptions(args)
-	var help *checkflags.HelpRequest
-	switch {
-	case errors.As(err, &help):
-		fmt.Fprint(stdout, strings.TrimRight(help.Usage, "\n")+"\n")
-		return 0
-	case err != nil:
-		fmt.Fprintln(stderr, "check-ipvs --help lists the flags.")
-		return report(stdout, checkers.Unknown(err.Error()))
-	case opts.Version:
-		fmt.Fprintln(stdout, version.Version)
-		return 0
+	if err != nil {
+		return nil, err
 	}
-	return report(stdout, run(opts))
+	return func() *checkers.Checker { return run(opts) }, nil
 }
 
 // run reads net/ip_vs and evaluates it.
@@ -76,12 +64,4 @@ func readFailure(procfs procnet.FS, err error) string {
 		return "cannot parse " + parseErr.Error()
 	}
 	return fmt.Sprintf("cannot read %s: %v", path, err)
-}
-
-// report prints the one-line result and returns its exit status.
-func report(w io.Writer, ckr *checkers.Checker) int {
-	ckr.Name = checkerName
-	ckr.Message = boundMessage(ckr.Status, ckr.Message)
-	fmt.Fprintln(w, ckr.String())
-	return int(ckr.Status)
 }

@@ -31,6 +31,15 @@ func Parse(s string) (Threshold, error) {
 	return Threshold{Value: v, Percent: pct}, nil
 }
 
+// ParseFlag is Parse for the value of flag, naming the flag in its error.
+func ParseFlag(flag, s string) (Threshold, error) {
+	t, err := Parse(s)
+	if err != nil {
+		return t, fmt.Errorf("%s: %w", flag, err)
+	}
+	return t, nil
+}
+
 // Of returns the threshold as a count: itself, or its percentage of total.
 func (t Threshold) Of(total float64) float64 {
 	if t.Percent {

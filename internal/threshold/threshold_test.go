@@ -36,3 +36,13 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestParseFlagNamesTheFlag(t *testing.T) {
+	if got, err := ParseFlag("--warning", "5"); err != nil || got != (Threshold{Value: 5}) {
+		t.Errorf("ParseFlag(5) = %+v, %v", got, err)
+	}
+	_, err := ParseFlag("--warning", "200%")
+	if want := `--warning: invalid threshold "200%": a percentage is at most 100%`; err == nil || err.Error() != want {
+		t.Errorf("ParseFlag(200%%) error %v, want %q", err, want)
+	}
+}

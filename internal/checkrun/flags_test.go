@@ -1,4 +1,4 @@
-package checkflags
+package checkrun
 
 import (
 	"errors"
@@ -22,7 +22,8 @@ func TestParse(t *testing.T) {
 	}{
 		{args: []string{"--procfs-root", "/host/proc", "-w", "80%"}, want: testOptions{Warning: "80%", ProcfsRoot: "/host/proc"}},
 		{args: []string{"-procfs-root", "/host/proc"}, want: testOptions{ProcfsRoot: "/host/proc"}},
-		{args: []string{"-procfs-root=/host/proc", "-version"}, want: testOptions{ProcfsRoot: "/host/proc", Version: true}},
+		{args: []string{"-procfs-root=/host/proc", "-version"}, wantErr: "version requested"},
+		{args: []string{"--version", "extra"}, wantErr: "version requested"},
 		{args: []string{"-s", "a", "-service", "b"}, want: testOptions{Services: []string{"a", "b"}}},
 		{args: []string{"-w", "-warning"}, wantErr: "expected argument"},
 		{args: []string{"--", "-procfs-root"}, wantErr: `unexpected argument "-procfs-root"`},

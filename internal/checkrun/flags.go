@@ -1,9 +1,4 @@
-// Package checkflags parses the flags of the check plugins with go-flags
-// the way both checks want them parsed: -h/--help is a request for the
-// usage (stdout, exit 0, where go-check-plugins exits 1 and Mackerel shows
-// WARNING), long flags also work with one dash as they do for the metric
-// plugins, and a stray argument is an error.
-package checkflags
+package checkrun
 
 import (
 	"errors"
@@ -18,8 +13,16 @@ type HelpRequest struct{ Usage string }
 
 func (h *HelpRequest) Error() string { return h.Usage }
 
+// VersionRequest is returned by Parse when data's --version flag is set.
+type VersionRequest struct{}
+
+func (*VersionRequest) Error() string { return "version requested" }
+
 // Parse fills data, a go-flags option struct, from args (without the
-// program name).
+// program name). -h/--help is a request for the usage, not an error: on
+// stdout with exit 0 (go-check-plugins exits 1, which Mackerel shows as
+// WARNING). Long flags also work with one dash, as they do for the metric
+// plugins; a stray argument is an error.
 func Parse(program, usage string, data any, args []string) error {
 	p := flags.NewParser(data, flags.HelpFlag|flags.PassDoubleDash)
 	p.Name = program
@@ -31,6 +34,9 @@ func Parse(program, usage string, data any, args []string) error {
 			return &HelpRequest{Usage: fe.Message}
 		}
 		return err
+	}
+	if v := p.FindOptionByLongName("version"); v != nil && v.IsSet() {
+		return &VersionRequest{}
 	}
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected argument %q", rest[0])
