@@ -129,8 +129,5 @@ type NeighDump struct {
 
 // Family returns the counts of family f.
 func (d *NeighDump) Family(f Family) *NeighCounts {
-	if f == Inet6 {
-		return &d.IPv6
-	}
-	return &d.IPv4
+	return [...]*NeighCounts{Inet: &d.IPv4, Inet6: &d.IPv6}[f.known()]
 }

@@ -48,20 +48,9 @@ const (
 	nlaTypeMask = ^uint16(unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER)
 )
 
-// tableName is the kernel's name of the family's neighbour table.
-func (f Family) tableName() string {
-	if f == Inet6 {
-		return "ndisc_cache"
-	}
-	return "arp_cache"
-}
+var addressFamilies = [...]uint8{Inet: unix.AF_INET, Inet6: unix.AF_INET6}
 
-func (f Family) addressFamily() uint8 {
-	if f == Inet6 {
-		return unix.AF_INET6
-	}
-	return unix.AF_INET
-}
+func (f Family) addressFamily() uint8 { return addressFamilies[f.known()] }
 
 // NeighTableFromNetlink asks the kernel for the family's neighbour table
 // with one RTM_GETNEIGHTBL dump on a NETLINK_ROUTE socket. The per-device
@@ -70,7 +59,7 @@ func (f Family) addressFamily() uint8 {
 func NeighTableFromNetlink(f Family) (NeighTable, error) {
 	nt, err := neighTableFromNetlink(f)
 	if err != nil {
-		return nt, fmt.Errorf("rtnetlink RTM_GETNEIGHTBL %s: %w", f.tableName(), err)
+		return nt, fmt.Errorf("rtnetlink RTM_GETNEIGHTBL %s: %w", f.TableName(), err)
 	}
 	return nt, nil
 }
@@ -107,7 +96,7 @@ func (s *nlSocket) neighTable(f Family) (NeighTable, error) {
 		return NeighTable{}, err
 	}
 	if !found {
-		return NeighTable{}, fmt.Errorf("no %s table in the reply", f.tableName())
+		return NeighTable{}, fmt.Errorf("no %s table in the reply", f.TableName())
 	}
 	return nt, nil
 }
@@ -186,7 +175,7 @@ func parseNeighTableMsg(body []byte, f Family) (nt NeighTable, ok bool, err erro
 			// Per-device (and default) parameters: not needed here.
 		}
 	}
-	if nt.Name != f.tableName() || !haveThresh3 || !haveConfig {
+	if nt.Name != f.TableName() || !haveThresh3 || !haveConfig {
 		return NeighTable{}, false, nil
 	}
 	return nt, true, nil

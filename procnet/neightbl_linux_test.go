@@ -22,13 +22,13 @@ func ipNtable(t *testing.T, f Family) map[string]uint64 {
 	if err != nil {
 		t.Skip("iproute2 `ip` not found: cannot compare with `ip -s ntable show`")
 	}
-	out, err := exec.Command(ip, "-s", "-f", f.String(), "ntable", "show", "name", f.tableName()).Output()
+	out, err := exec.Command(ip, "-s", "-f", f.String(), "ntable", "show", "name", f.TableName()).Output()
 	if err != nil {
 		t.Fatalf("ip -s ntable show: %v", err)
 	}
 	for _, block := range strings.Split(string(out), "\n\n") {
 		words := strings.Fields(block)
-		if len(words) < 2 || words[1] != f.tableName() || !strings.Contains(block, "thresh3") {
+		if len(words) < 2 || words[1] != f.TableName() || !strings.Contains(block, "thresh3") {
 			continue
 		}
 		vals := map[string]uint64{}
@@ -41,7 +41,7 @@ func ipNtable(t *testing.T, f Family) map[string]uint64 {
 		}
 		return vals
 	}
-	t.Fatalf("no table-wide %s block in `ip -s ntable show`:\n%s", f.tableName(), out)
+	t.Fatalf("no table-wide %s block in `ip -s ntable show`:\n%s", f.TableName(), out)
 	return nil
 }
 
@@ -85,8 +85,8 @@ func TestNeighTableFromNetlinkMatchesIP(t *testing.T) {
 				}
 				after := ipNtable(t, f)
 
-				if nt.Name != f.tableName() {
-					t.Errorf("Name = %q, want %q", nt.Name, f.tableName())
+				if nt.Name != f.TableName() {
+					t.Errorf("Name = %q, want %q", nt.Name, f.TableName())
 				}
 				for key, got := range map[string]uint64{
 					"thresh1": nt.Thresh.Thresh1, "thresh2": nt.Thresh.Thresh2, "thresh3": nt.Thresh.Thresh3,

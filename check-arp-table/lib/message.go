@@ -12,9 +12,10 @@ import (
 // overflows since last check; source /proc/net/stat/arp_cache".
 func message(r reading, o overflows) string {
 	var b strings.Builder
+	// IPv4's table goes unnamed, as in the first releases' messages.
 	table := "entries"
-	if r.Family == procnet.Inet6 {
-		table = "ndisc_cache entries"
+	if r.Family != procnet.Inet {
+		table = r.Family.TableName() + " entries"
 	}
 	fmt.Fprintf(&b, "%d of %d %s (%.1f%% of gc_thresh3", r.Count, r.Thresh3, table, 100*float64(r.Count)/float64(r.Thresh3))
 	if r.Thresh2 != 0 {

@@ -90,8 +90,8 @@ func (s sources) read(fam procnet.Family, userThresh3 uint64) (reading, error) {
 
 	// Last resort: the entries of this namespace, which the table limit
 	// applies to only if this namespace holds (nearly) all of them.
-	if fam == procnet.Inet6 && s.nr.Source != procnet.SourceNetlink {
-		return r, s.noSource(fmt.Sprintf("no count of the ndisc_cache: %v", t.StatsErr))
+	if _, hasRows := fam.RowsFile(); !hasRows && s.nr.Source != procnet.SourceNetlink {
+		return r, s.noSource(fmt.Sprintf("no count of the %s: %v", fam.TableName(), t.StatsErr))
 	}
 	if limitErr != nil {
 		if errors.Is(limitErr, iofs.ErrNotExist) {

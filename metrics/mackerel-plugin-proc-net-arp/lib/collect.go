@@ -84,10 +84,7 @@ func writeCounts(w *metricout.Writer, prefix string, c procnet.ARPCounts) {
 // sources it could read. Counters from rtnetlink (in a container, where
 // the kernel hides net/stat) lack unresolved_discards.
 func collectTable(w *metricout.Writer, t procnet.NeighTableReading, f procnet.Family) int {
-	fam := "ipv4_"
-	if f == procnet.Inet6 {
-		fam = "ipv6_"
-	}
+	fam := f.IP() + "_"
 	read := 0
 	if t.StatsErr != nil {
 		w.Warnf("%s: skipping %s neighbour table size and GC counters: %v", name, f, t.StatsErr)
