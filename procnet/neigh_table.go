@@ -6,44 +6,6 @@ import (
 	iofs "io/fs"
 )
 
-// NeighSource says where a NeighReader reads the neighbour tables from.
-type NeighSource int
-
-// The sources. SourceAuto is resolved by NewNeighReader and never held
-// by a reader.
-const (
-	SourceAuto NeighSource = iota
-	// SourceNetlink: this namespace's entries from an RTM_GETNEIGH dump;
-	// the global table's counters and limits from the root's files when
-	// the root is live and shows them, else from RTM_GETNEIGHTBL.
-	SourceNetlink
-	// SourceProcfs: files below the root only (fixture trees, copies).
-	SourceProcfs
-)
-
-func (s NeighSource) String() string {
-	switch s {
-	case SourceNetlink:
-		return "netlink"
-	case SourceProcfs:
-		return "procfs"
-	}
-	return "auto"
-}
-
-// ParseNeighSource accepts auto, netlink and procfs.
-func ParseNeighSource(s string) (NeighSource, error) {
-	switch s {
-	case "auto":
-		return SourceAuto, nil
-	case "netlink":
-		return SourceNetlink, nil
-	case "procfs":
-		return SourceProcfs, nil
-	}
-	return SourceAuto, fmt.Errorf("unknown source %q (want auto, netlink or procfs)", s)
-}
-
 // NeighNetlink is the kernel's rtnetlink as a NeighReader asks it; tests
 // put a recording of the kernel in its place.
 type NeighNetlink interface {
@@ -73,22 +35,15 @@ type NeighReader struct {
 	// rtnetlink answers for, in the same namespace.
 	Live bool
 	// Source is SourceNetlink or SourceProcfs.
-	Source NeighSource
+	Source Source
 	// Netlink is nil with SourceProcfs.
 	Netlink NeighNetlink
 }
 
-// NewNeighReader decides the source: SourceAuto becomes SourceNetlink
-// when fs is the live procfs and SourceProcfs otherwise; an explicit
-// source is kept.
-func NewNeighReader(fs FS, src NeighSource) NeighReader {
-	r := NeighReader{FS: fs, Live: fs.IsLive(), Source: src}
-	if src == SourceAuto {
-		r.Source = SourceProcfs
-		if r.Live {
-			r.Source = SourceNetlink
-		}
-	}
+// NewNeighReader decides the source (Source.For).
+func NewNeighReader(fs FS, src Source) NeighReader {
+	live := fs.IsLive()
+	r := NeighReader{FS: fs, Live: live, Source: src.resolve(live)}
 	if r.Source == SourceNetlink {
 		r.Netlink = KernelNetlink{}
 	}

@@ -2,27 +2,14 @@ package procnet
 
 import "testing"
 
-func TestParseNeighSource(t *testing.T) {
-	for in, want := range map[string]NeighSource{"auto": SourceAuto, "netlink": SourceNetlink, "procfs": SourceProcfs} {
-		if got, err := ParseNeighSource(in); err != nil || got != want || got.String() != in {
-			t.Errorf("%q: %v %v", in, got, err)
-		}
-	}
-	for _, in := range []string{"", "Auto", "rtnetlink", "files"} {
-		if _, err := ParseNeighSource(in); err == nil {
-			t.Errorf("%q accepted", in)
-		}
-	}
-}
-
 // The source is decided by what the root is: auto means rtnetlink on the
 // live procfs only, and an explicit choice is kept.
 func TestNewNeighReaderDecides(t *testing.T) {
 	tree := "../testdata/lvs-director"
 	for _, tt := range []struct {
 		root    string
-		src     NeighSource
-		want    NeighSource
+		src     Source
+		want    Source
 		netlink bool
 	}{
 		{"/proc", SourceAuto, SourceNetlink, true},

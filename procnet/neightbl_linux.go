@@ -18,8 +18,6 @@ type NeighTable struct {
 	Thresh GCThresh
 	// KeyLen and EntrySize are ndtc_key_len and ndtc_entry_size.
 	KeyLen, EntrySize uint16
-	// ProxyQueueLen is ndtc_proxy_qlen.
-	ProxyQueueLen uint32
 	// Stats.Entries is ndtc_entries: the whole table, every namespace,
 	// permanent entries included, as in net/stat/arp_cache. The counters
 	// are the kernel's own sums over CPUs; UnresolvedDiscards and CPURows
@@ -151,9 +149,6 @@ func parseNeighTableMsg(body []byte, f Family) (nt NeighTable, ok bool, err erro
 			nt.KeyLen = ne.Uint16(v[0:2])
 			nt.EntrySize = ne.Uint16(v[2:4])
 			nt.Stats.Entries = uint64(ne.Uint32(v[4:8]))
-			if len(v) >= sizeofNdtConfig {
-				nt.ProxyQueueLen = ne.Uint32(v[28:32])
-			}
 			haveConfig = true
 		case ndtaStats:
 			nt.HasStats = true

@@ -90,7 +90,7 @@ func TestNeighTableFromNetlinkMatchesIP(t *testing.T) {
 				}
 				for key, got := range map[string]uint64{
 					"thresh1": nt.Thresh.Thresh1, "thresh2": nt.Thresh.Thresh2, "thresh3": nt.Thresh.Thresh3,
-					"key_len": uint64(nt.KeyLen), "entry_size": uint64(nt.EntrySize), "proxy_qlen": uint64(nt.ProxyQueueLen),
+					"key_len": uint64(nt.KeyLen), "entry_size": uint64(nt.EntrySize),
 				} {
 					if got != after[key] {
 						t.Errorf("%s = %d, ip says %d", key, got, after[key])
@@ -260,7 +260,7 @@ func TestParseNeighTableMsg(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("ok %v, err %v", ok, err)
 	}
-	want := NeighTable{Name: "arp_cache", Thresh: GCThresh{128, 512, 1024}, KeyLen: 4, EntrySize: 336, ProxyQueueLen: 3, HasStats: true,
+	want := NeighTable{Name: "arp_cache", Thresh: GCThresh{128, 512, 1024}, KeyLen: 4, EntrySize: 336, HasStats: true,
 		Stats: NeighCacheStats{Entries: 850, Allocs: 100, Destroys: 200, HashGrows: 300, ResFailed: 400, Lookups: 500, Hits: 600,
 			RcvProbesMcast: 700, RcvProbesUcast: 800, PeriodicGCRuns: 900, ForcedGCRuns: 1000, TableFulls: 1100, HasTableFulls: true}}
 	if nt != want {

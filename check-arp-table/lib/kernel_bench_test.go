@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkLargeTable(b *testing.B) {
 	runs := envInt(b, "ARP_BENCH_RUNS", 5)
 	bin := binary(b)
 
-	ns := testNetns(b, ipPath)
+	ns := testbin.NewNetNS(b).Name
 	start := time.Now()
 	addNeighbours(b, ipPath, ns, procnet.Inet, 0, entries, "permanent")
 	b.Logf("added %d permanent entries in %s in %v; global entries now %d", entries, ns, time.Since(start).Round(time.Millisecond), globalTable(b, procnet.Inet).Stats.Entries)

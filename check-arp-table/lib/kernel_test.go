@@ -36,13 +36,6 @@ func kernelEnv(t testing.TB) (ipPath string) {
 	return p
 }
 
-// testNetns creates a namespace with veth0 (10.77.0.1/16, 2001:db8:77::1)
-// and veth1, both up, deleted at cleanup with all its entries.
-func testNetns(t testing.TB, _ string) string {
-	t.Helper()
-	return testbin.NewNetNS(t).Name
-}
-
 func ipCmd(t testing.TB, ipPath string, args ...string) {
 	t.Helper()
 	if out, err := exec.Command(ipPath, args...).CombinedOutput(); err != nil {
@@ -99,7 +92,7 @@ func TestKernelStaleEntriesWarn(t *testing.T) {
 	if before.Stats.Entries+added+50 >= before.Thresh.Thresh3 {
 		t.Skipf("the table holds %d of %d entries: no room to add %d", before.Stats.Entries, before.Thresh.Thresh3, added)
 	}
-	ns := testNetns(t, ipPath)
+	ns := testbin.NewNetNS(t).Name
 	addNeighbours(t, ipPath, ns, procnet.Inet, 0, added, "stale")
 	base := before.Stats.Entries
 	warn, crit := itoa(base+added-50), itoa(base+added+300)
@@ -136,7 +129,7 @@ func TestKernelPermanentEntriesNotCounted(t *testing.T) {
 	if before.Stats.Entries+stale+50 >= before.Thresh.Thresh3 {
 		t.Skipf("the table holds %d of %d entries: no room", before.Stats.Entries, before.Thresh.Thresh3)
 	}
-	ns := testNetns(t, ipPath)
+	ns := testbin.NewNetNS(t).Name
 	addNeighbours(t, ipPath, ns, procnet.Inet, 0, permanent, "permanent")
 	addNeighbours(t, ipPath, ns, procnet.Inet, permanent, stale, "stale")
 	if got := globalTable(t, procnet.Inet).Stats.Entries; got < before.Stats.Entries+permanent+stale-50 {
@@ -167,7 +160,7 @@ func TestKernelInet6(t *testing.T) {
 	if before.Stats.Entries+added+50 >= before.Thresh.Thresh3 {
 		t.Skipf("the ndisc table holds %d of %d entries: no room", before.Stats.Entries, before.Thresh.Thresh3)
 	}
-	ns := testNetns(t, ipPath)
+	ns := testbin.NewNetNS(t).Name
 	addNeighbours(t, ipPath, ns, procnet.Inet6, 0, added, "stale")
 	base := before.Stats.Entries
 	res := runIn(t, ipPath, ns, "--family", "inet6", "-w", itoa(base+added-50), "-c", itoa(base+added+300))
@@ -191,7 +184,7 @@ func TestKernelInet6PermanentAndExternLearnedNotCounted(t *testing.T) {
 	if before.Stats.Entries+stale+50 >= before.Thresh.Thresh3 {
 		t.Skipf("the ndisc table holds %d of %d entries: no room", before.Stats.Entries, before.Thresh.Thresh3)
 	}
-	ns := testNetns(t, ipPath)
+	ns := testbin.NewNetNS(t).Name
 	addNeighbours(t, ipPath, ns, procnet.Inet6, 0, permanent, "permanent")
 	addNeighbours(t, ipPath, ns, procnet.Inet6, permanent, ext, "stale extern_learn")
 	addNeighbours(t, ipPath, ns, procnet.Inet6, permanent+ext, stale, "stale")

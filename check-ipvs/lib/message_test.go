@@ -115,4 +115,3 @@ func TestOffenderString(t *testing.T) {
 		}
 	}
 }
-

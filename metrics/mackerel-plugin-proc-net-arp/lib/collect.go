@@ -13,10 +13,10 @@ type plugin struct{ opts *options }
 func (p plugin) Graphs() map[string]mp.Graphs { return graphs() }
 
 // Validate checks the plugin's own flags.
-func (p plugin) Validate() error { return p.opts.validate() }
+func (p plugin) Validate() error { return p.opts.SourceFlags.Validate() }
 
 func (p plugin) Collect(w *metricout.Writer) int {
-	nr := procnet.NewNeighReader(procnet.NewFS(p.opts.ProcfsRoot), p.opts.src)
+	nr := procnet.NewNeighReader(procnet.NewFS(p.opts.ProcfsRoot), p.opts.Source)
 	read := 0
 	if !p.opts.tableOnly && p.collectRows(w, nr) {
 		read++
@@ -33,8 +33,8 @@ func (p plugin) Collect(w *metricout.Writer) int {
 func (p plugin) collectRows(w *metricout.Writer, nr procnet.NeighReader) bool {
 	var rows procnet.NeighRows
 	var err error
-	if p.opts.target != "" {
-		rows.ARP, err = procnet.CountARPFile(p.opts.target)
+	if p.opts.Target != "" {
+		rows.ARP, err = procnet.CountARPFile(p.opts.Target)
 	} else {
 		rows, err = nr.Rows()
 	}

@@ -1,6 +1,9 @@
 package ipvs
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"net/netip"
 
 	mp "github.com/mackerelio/go-mackerel-plugin-helper"
@@ -131,8 +134,8 @@ func (p plugin) collectServices(w *metricout.Writer, fsys procnet.FS, traffic ma
 		return nil
 	}
 	var err error
-	if p.opts.target != "" {
-		err = procnet.WalkIPVSFile(p.opts.target, walk)
+	if p.opts.Target != "" {
+		err = procnet.WalkIPVSFile(p.opts.Target, walk)
 	} else {
 		err = fsys.WalkIPVS(walk)
 	}
@@ -141,4 +144,12 @@ func (p plugin) collectServices(w *metricout.Writer, fsys procnet.FS, traffic ma
 		return false
 	}
 	return true
+}
+
+// ipvsHint explains the usual cause of a missing ip_vs file.
+func ipvsHint(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w (is the ip_vs module loaded?)", err)
+	}
+	return err
 }

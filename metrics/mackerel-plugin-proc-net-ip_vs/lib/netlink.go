@@ -15,23 +15,19 @@ import (
 // returns nil to read the files, and ok false when -source netlink could
 // not be had, so that no service is read.
 func (p plugin) openNetlink(w *metricout.Writer, fsys procnet.FS) (nl *procnet.IPVSNetlink, ok bool) {
-	switch p.opts.source {
-	case sourceProcfs:
+	auto := p.opts.Source == procnet.SourceAuto
+	if p.opts.Source.For(fsys) == procnet.SourceProcfs || auto && p.opts.Target != "" {
 		return nil, true
-	case sourceAuto:
-		if p.opts.target != "" || !fsys.IsLive() {
-			return nil, true
-		}
 	}
 	nl, err := procnet.DialIPVS()
 	switch {
 	case err == nil:
 		return nl, true
-	case errors.Is(err, procnet.ErrIPVSNotLoaded) && p.opts.source == sourceAuto:
+	case errors.Is(err, procnet.ErrIPVSNotLoaded) && auto:
 		// net/ip_vs is missing too; reading it says so.
 		return nil, true
-	case p.opts.source == sourceAuto:
-		w.Warnf("%s: reading %s only, without per-service traffic: %v", name, fsys.Path("net/ip_vs"), netlinkHint(err))
+	case auto:
+		w.Warnf("%s: reading %s only, without per-service traffic: %v", name, fsys.Path(procnet.IPVSFile), netlinkHint(err))
 		return nil, true
 	}
 	w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))

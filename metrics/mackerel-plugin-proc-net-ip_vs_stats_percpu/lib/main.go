@@ -3,7 +3,9 @@
 package ipvsstatspercpu
 
 import (
+	"errors"
 	"flag"
+	"io"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
 )
@@ -21,4 +23,19 @@ func newFlagSet(o *options) *flag.FlagSet {
 	o.Register(fs, "proc.net.ip_vs_stats_percpu")
 	fs.IntVar(&o.cpus, "cpus", 0, "report only CPU ids below this number (default: every CPU row present)")
 	return fs
+}
+
+// Main runs the plugin with args (without the program name) and returns
+// the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	var o options
+	return metricout.Main(newFlagSet(&o), &o.Options, plugin{&o}, args, stdout, stderr)
+}
+
+// Validate checks -cpus.
+func (p plugin) Validate() error {
+	if p.opts.cpus < 0 {
+		return errors.New("-cpus must not be negative")
+	}
+	return nil
 }

@@ -1,0 +1,47 @@
+// Package ipvs is mackerel-plugin-proc-net-ip_vs: net/ip_vs per service and
+// real server, the rates of net/ip_vs_stats, and over IPVS generic netlink
+// the traffic per service (and real server) and the sync daemons.
+package ipvs
+
+import (
+	"errors"
+	"flag"
+	"io"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+const name = "mackerel-plugin-proc-net-ip_vs"
+
+// Main runs the plugin with args (without the program name) and returns
+// the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	var o options
+	return metricout.Main(newFlagSet(&o), &o.Options, plugin{&o}, args, stdout, stderr)
+}
+
+type options struct {
+	metricout.Options
+	metricout.SourceFlags
+	realServerTraffic bool
+}
+
+func newFlagSet(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	o.Options.Register(fs, "proc.net.ip_vs")
+	o.SourceFlags.Register(fs, "path of the ip_vs file (default: net/ip_vs below the procfs root)",
+		"auto: IPVS generic netlink (per-service traffic, sync daemons; needs root) when reading the live /proc, else files; netlink; procfs: files only")
+	fs.BoolVar(&o.realServerTraffic, "real-server-traffic", false, "also the traffic of every real server (netlink; five series per real server, and a dump per service)")
+	return fs
+}
+
+func (o *options) validate() error {
+	if err := o.SourceFlags.Validate(); err != nil {
+		return err
+	}
+	if o.realServerTraffic && o.Source == procnet.SourceProcfs {
+		return errors.New("-real-server-traffic needs the netlink source, not -source procfs")
+	}
+	return nil
+}
