@@ -16,36 +16,6 @@ import (
 	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 )
 
-// keepalivedConf is a NAT service on 10.0.0.1:80 with two real servers on
-// this host, health-checked every second; a failed one is set to weight 0
-// (inhibit_on_failure), not removed, as directors usually run it.
-const keepalivedConf = `global_defs {
-	router_id uml
-}
-virtual_server 10.0.0.1 80 {
-	delay_loop 1
-	lb_algo rr
-	lb_kind NAT
-	protocol TCP
-	real_server 127.0.0.1 8081 {
-		weight 1
-		inhibit_on_failure
-		TCP_CHECK {
-			connect_timeout 1
-			retry 0
-		}
-	}
-	real_server 127.0.0.1 8082 {
-		weight 1
-		inhibit_on_failure
-		TCP_CHECK {
-			connect_timeout 1
-			retry 0
-		}
-	}
-}
-`
-
 // startKeepalived runs keepalived's health checker alone (-C) in the
 // foreground until the test ends, logging to a file that a failure
 // prints.
@@ -53,7 +23,7 @@ func startKeepalived(t *testing.T) {
 	t.Helper()
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(conf, []byte(keepalivedConf), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(uml.KeepalivedConf), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	logf, err := os.Create(filepath.Join(dir, "keepalived.log"))

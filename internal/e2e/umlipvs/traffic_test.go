@@ -5,7 +5,6 @@ package umlipvs
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"net"
 	"path/filepath"
 	"strconv"
@@ -37,24 +36,11 @@ ipvsadm -a -t 10.0.0.1:80 -r 127.0.0.1:8080 -m -w 1`)
 // line, until the test ends.
 func echoServer(t *testing.T, addr string) {
 	t.Helper()
-	ln, err := net.Listen("tcp", addr)
+	ln, err := uml.Serve(addr, "echo ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				line, _ := bufio.NewReader(c).ReadString('\n')
-				io.WriteString(c, "echo "+line)
-			}()
-		}
-	}()
 }
 
 // connect makes n connections through the VIP, each a request and its

@@ -34,32 +34,6 @@ ip neigh add 192.168.50.12 lladdr 02:00:00:00:00:12 dev dummy0 nud permanent
 ip neigh add 192.168.50.13 dev dummy0 nud incomplete
 `
 
-// keepalivedConf health-checks the web service's two real servers on
-// this host; only 8081 listens, so keepalived sets 8082 to weight 0.
-const keepalivedConf = `virtual_server 10.0.0.1 80 {
-	delay_loop 1
-	lb_algo rr
-	lb_kind NAT
-	protocol TCP
-	real_server 127.0.0.1 8081 {
-		weight 1
-		inhibit_on_failure
-		TCP_CHECK {
-			connect_timeout 1
-			retry 0
-		}
-	}
-	real_server 127.0.0.1 8082 {
-		weight 1
-		inhibit_on_failure
-		TCP_CHECK {
-			connect_timeout 1
-			retry 0
-		}
-	}
-}
-`
-
 func inside(w io.Writer) error {
 	if err := uml.LoadModules("ip_vs", "ip_vs_rr", "ip_vs_wrr", "ip_vs_wlc", "dummy"); err != nil {
 		return err
@@ -67,7 +41,7 @@ func inside(w io.Writer) error {
 	if out, err := uml.TrySh(setup); err != nil {
 		return fmt.Errorf("setting up: %v\n%s", err, out)
 	}
-	if err := serve("127.0.0.1:8081"); err != nil {
+	if _, err := uml.Serve("127.0.0.1:8081", "hello "); err != nil {
 		return err
 	}
 	stop, err := keepalived()
@@ -136,28 +110,6 @@ func hasWeight0(ipvsadm, rs string) bool {
 	return false
 }
 
-// serve answers each connection on addr with one line.
-func serve(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				line, _ := bufio.NewReader(c).ReadString('\n')
-				io.WriteString(c, "hello "+line)
-			}()
-		}
-	}()
-	return nil
-}
-
 // traffic makes n requests through the VIP.
 func traffic(n int) error {
 	for i := range n {
@@ -181,7 +133,7 @@ func keepalived() (stop func(), err error) {
 		return nil, err
 	}
 	conf := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(conf, []byte(keepalivedConf), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(uml.KeepalivedConf), 0o644); err != nil {
 		return nil, err
 	}
 	cmd := exec.Command("keepalived", "-C", "-n", "-f", conf,
