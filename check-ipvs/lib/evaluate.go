@@ -102,15 +102,6 @@ func (e *evaluation) result() verdict {
 	return v
 }
 
-// evaluate applies the options to the services of net/ip_vs.
-func evaluate(services []procnet.Service, opts options) verdict {
-	e := newEvaluation(opts)
-	for i := range services {
-		e.add(&services[i])
-	}
-	return e.result()
-}
-
 // availableCount counts the real servers of svc with weight > 0.
 func availableCount(svc *procnet.Service) int {
 	n := 0

@@ -307,3 +307,13 @@ func TestEvaluateKeepsABoundedNumberOfOffenders(t *testing.T) {
 		t.Errorf("%d shown + %d in the tail != 1999 offenders", shown, tail)
 	}
 }
+
+// evaluate applies the options to services as run does to the ones it
+// walks.
+func evaluate(services []procnet.Service, opts options) verdict {
+	e := newEvaluation(opts)
+	for i := range services {
+		e.add(&services[i])
+	}
+	return e.result()
+}
