@@ -6,8 +6,12 @@ VERSION := 0.0.0-SNAPSHOT-$(shell git rev-parse --short HEAD 2>/dev/null || echo
 endif
 LDFLAGS := -s -w -X github.com/procnet/mackerel-plugin-proc-net/internal/version.Version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-# Pinned in internal/tools/goreleaser (goreleaser v2 with nfpm), built once
-# into .cache/tools.
+# `make dist`'s packager: internal/tools/pkg, a small program on nfpm (the
+# library goreleaser packages with), built once into .cache/tools.
+PKG := .cache/tools/pkg
+PKG_SRC := $(wildcard internal/tools/pkg/*.go) internal/tools/pkg/go.mod internal/tools/pkg/go.sum
+# goreleaser itself, for releases only (`make release-snapshot`): pinned in
+# internal/tools/goreleaser, built once into .cache/tools (a long compile).
 GORELEASER := .cache/tools/goreleaser-v2.15.1
 
 # The module of the prometheus/procfs comparisons (differential tests,
@@ -21,7 +25,7 @@ BINS := $(addprefix bin/,$(notdir $(CMDS)))
 
 FUZZ_TIME ?= 10s
 
-.PHONY: all build run demo test lint bench fuzz dist clean
+.PHONY: all build run demo test lint bench fuzz dist release-snapshot clean
 
 all: build
 
@@ -49,6 +53,7 @@ test: dist
 	$(GO) vet -tags e2e ./...
 	$(GO) test -count=1 -tags e2e ./...
 	cd $(PROCFSREF) && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd internal/tools/pkg && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # Vet and staticcheck see the e2e files too.
 lint:
@@ -74,8 +79,18 @@ fuzz:
 	done
 
 # The mkr zip (mackerel-plugin-proc-net_linux_{amd64,arm64}.zip) and the
-# deb and rpm packages, into dist/.
-dist: $(GORELEASER)
+# deb and rpm packages, into dist/ (replaced whole): the files goreleaser
+# makes from .goreleaser.yaml, whose names and metadata it reads.
+dist: $(PKG)
+	$(PKG) -version $(VERSION) -ldflags '$(LDFLAGS)' -go $(GO) $(CMDS)
+
+$(PKG): $(PKG_SRC)
+	cd internal/tools/pkg && $(GO) build -o $(CURDIR)/$(PKG) .
+
+# What a release runs: goreleaser's snapshot of .goreleaser.yaml into dist/
+# (with goreleaser's extra files: per-build directories, artifacts.json,
+# config.yaml, metadata.json).
+release-snapshot: $(GORELEASER)
 	VERSION=$(VERSION) $(GORELEASER) release --snapshot --clean --skip=publish
 
 $(GORELEASER): internal/tools/goreleaser/go.mod
