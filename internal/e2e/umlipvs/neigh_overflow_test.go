@@ -58,7 +58,7 @@ ip addr add 10.1.0.1/16 dev dummy1`)
 		t.Fatalf("check-arp-table on a near-empty table: exit %d %q", res.ExitCode, res.Stdout)
 	}
 	runPlugin(t, "mackerel-plugin-proc-net-arp", arpState)
-	from := ageState(t, arpState)
+	from := testbin.AgeState(t, arpState)
 
 	var batch strings.Builder
 	for i := range 100 {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -279,7 +280,7 @@ func TestPerServiceTrafficEqualsIpvsadmDeltas(t *testing.T) {
 	svcBefore, rsBefore := serviceTotals(t)
 	runPlugin(t, "mackerel-plugin-proc-net-ip_vs", svcState)
 	runPlugin(t, "mackerel-plugin-proc-net-ip_vs", rsState, "-real-server-traffic")
-	svcFrom, rsFrom := ageState(t, svcState), ageState(t, rsState)
+	svcFrom, rsFrom := testbin.AgeState(t, svcState), testbin.AgeState(t, rsState)
 
 	round(3)
 	svcAfter, rsAfter := serviceTotals(t)
@@ -325,8 +326,8 @@ func TestPerServiceTrafficEqualsIpvsadmDeltas(t *testing.T) {
 	// ipvsadm -Z: every counter that had counted goes back and gives no
 	// rate rather than a spike; those still at 0 (SCTP) give 0.
 	uml.Sh(t, "ipvsadm -Z")
-	ageState(t, svcState)
-	ageState(t, rsState)
+	testbin.AgeState(t, svcState)
+	testbin.AgeState(t, rsState)
 	for _, r := range []run{runPlugin(t, "mackerel-plugin-proc-net-ip_vs", svcState), runPlugin(t, "mackerel-plugin-proc-net-ip_vs", rsState, "-real-server-traffic")} {
 		for k, v := range r.values {
 			if isTrafficKey(k) && !strings.Contains(k, ".sync_daemon.") && v != 0 {

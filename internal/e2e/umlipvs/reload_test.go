@@ -51,8 +51,8 @@ func TestZeroAndModuleReload(t *testing.T) {
 	percpu := func() run { return runPlugin(t, "mackerel-plugin-proc-net-ip_vs_stats_percpu", percpuState) }
 	ipvs()
 	percpu()
-	ageState(t, ipvsState)
-	ageState(t, percpuState)
+	testbin.AgeState(t, ipvsState)
+	testbin.AgeState(t, percpuState)
 
 	// ipvsadm -Z: the global and per-service counters restart at 0.
 	uml.Sh(t, "ipvsadm -Z")
@@ -63,7 +63,7 @@ func TestZeroAndModuleReload(t *testing.T) {
 	wantNoSpike(t, "after ipvsadm -Z", percpu())
 
 	before := totals(t)
-	from := ageState(t, ipvsState)
+	from := testbin.AgeState(t, ipvsState)
 	connect(t, 4)
 	after := totals(t)
 	wantGlobalRates(t, ipvs(), from, before, after)
@@ -88,13 +88,13 @@ func TestZeroAndModuleReload(t *testing.T) {
 	// what the state holds.
 	uml.Modprobe(t, strings.Fields(ipvsModules)...)
 	addNATService(t)
-	ageState(t, ipvsState)
-	ageState(t, percpuState)
+	testbin.AgeState(t, ipvsState)
+	testbin.AgeState(t, percpuState)
 	wantNoSpike(t, "after the reload", ipvs())
 	wantNoSpike(t, "after the reload", percpu())
 
 	before = totals(t)
-	from = ageState(t, ipvsState)
+	from = testbin.AgeState(t, ipvsState)
 	connect(t, 2)
 	after = totals(t)
 	wantGlobalRates(t, ipvs(), from, before, after)

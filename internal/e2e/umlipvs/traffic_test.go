@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 )
 
@@ -178,7 +179,7 @@ func TestTrafficRatesEqualIpvsadmDeltas(t *testing.T) {
 	if first.res.ExitCode != 0 || first.res.Stderr != "" {
 		t.Fatalf("first run: exit %d, stderr %q", first.res.ExitCode, first.res.Stderr)
 	}
-	ipvsFrom, percpuFrom := ageState(t, ipvsState), ageState(t, percpuState)
+	ipvsFrom, percpuFrom := testbin.AgeState(t, ipvsState), testbin.AgeState(t, percpuState)
 
 	connect(t, 5)
 	after := totals(t)
