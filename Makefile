@@ -25,7 +25,15 @@ BINS := $(addprefix bin/,$(notdir $(CMDS)))
 
 FUZZ_TIME ?= 10s
 
-.PHONY: all build run demo test lint bench fuzz dist release-snapshot clean
+# The Debian suites whose own kernels the real-kernel tests boot under
+# QEMU (internal/harness/kernel): Debian 12's by default; CI runs all four
+# lines (KERNELS="bullseye bookworm trixie sid").
+KERNELS ?= bookworm
+KERNEL_DIR := .cache/kernels
+export PROCNET_KERNELS := $(KERNELS)
+REALKERNEL := ./internal/e2e/realkernel
+
+.PHONY: all build run demo test lint bench fuzz dist kernels release-snapshot clean
 
 all: build
 
@@ -40,18 +48,26 @@ build:
 run: build
 	@for b in $(BINS); do echo "== $$b"; ./$$b; echo "(exit $$?)"; done
 
-# Boots a user-mode Linux kernel with IPVS services, keepalived, traffic
-# and a neighbour table, and prints what every binary printed there. As
-# root, with: apt-get install user-mode-linux ipvsadm kmod keepalived
-demo:
-	$(GO) run ./internal/uml/demo
+# Boots Debian's kernel under QEMU with 4 CPUs, IPVS services,
+# keepalived, traffic and a neighbour table, and prints what every binary
+# printed there. As root, with: apt-get install qemu-system-x86
+# busybox-static kmod ipvsadm keepalived
+demo: kernels
+	$(GO) run ./internal/harness/kernel/demo
+
+# Debian's own kernels of $(KERNELS), their modules and an initramfs, into
+# $(KERNEL_DIR)/SUITE (kept; remove a suite's directory for a newer one).
+kernels:
+	internal/harness/kernel/fetch-kernels $(KERNEL_DIR) $(KERNELS)
 
 # Everything: the quick tests (what `go test ./...` runs) and, with the
 # e2e build tag, the end-to-end tests (real mackerel-agent, mkr, the
-# packages of dist/, cron), each test once.
-test: dist
+# packages of dist/, cron), each test once; then the real-kernel cases,
+# verbose, so that the output names each kernel and its time.
+test: dist kernels
 	$(GO) vet -tags e2e ./...
-	$(GO) test -count=1 -tags e2e ./...
+	$(GO) test -count=1 -tags e2e -timeout 30m $$($(GO) list -tags e2e ./... | grep -v '/internal/e2e/realkernel$$')
+	$(GO) test -count=1 -tags e2e -timeout 60m -v $(REALKERNEL)
 	cd $(PROCFSREF) && $(GO) vet ./... && $(GO) test -count=1 ./...
 	cd internal/tools/pkg && $(GO) vet ./... && $(GO) test -count=1 ./...
 

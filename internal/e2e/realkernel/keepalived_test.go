@@ -1,6 +1,6 @@
 //go:build e2e
 
-package umlipvs
+package realkernel
 
 import (
 	"net"
@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 )
 
 // startKeepalived runs keepalived's health checker alone (-C) in the
@@ -23,7 +23,7 @@ func startKeepalived(t *testing.T) {
 	t.Helper()
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(conf, []byte(uml.KeepalivedConf), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(kernel.KeepalivedConf), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	logf, err := os.Create(filepath.Join(dir, "keepalived.log"))
@@ -78,14 +78,14 @@ func awaitCheck(t *testing.T, bound time.Duration, want int, mustSay []string, a
 	deadline := time.Now().Add(bound)
 	var last testbin.Result
 	for time.Now().Before(deadline) {
-		last = testbin.Run(t, uml.Bin(t, "check-ipvs"), nil, args...)
+		last = testbin.Run(t, kernel.Bin(t, "check-ipvs"), nil, args...)
 		if last.ExitCode == want && containsAll(last.Stdout, mustSay) {
 			return
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("check-ipvs %s: not %s saying %q within %s; last exit %d %q\nipvsadm:\n%s",
-		strings.Join(args, " "), statusName[want], mustSay, bound, last.ExitCode, last.Stdout, uml.Sh(t, "ipvsadm -Ln --exact"))
+		strings.Join(args, " "), statusName[want], mustSay, bound, last.ExitCode, last.Stdout, kernel.Sh(t, "ipvsadm -Ln --exact"))
 }
 
 func containsAll(s string, subs []string) bool {
@@ -110,7 +110,7 @@ func realServerWeight(t *testing.T, service, rs string) uint64 {
 			}
 		}
 	}
-	t.Fatalf("ipvsadm lists no real server %s of %s:\n%s", rs, service, uml.Sh(t, "ipvsadm -Ln --exact"))
+	t.Fatalf("ipvsadm lists no real server %s of %s:\n%s", rs, service, kernel.Sh(t, "ipvsadm -Ln --exact"))
 	return 0
 }
 
@@ -119,7 +119,7 @@ func realServerWeight(t *testing.T, service, rs string) uint64 {
 // check-ipvs says WARNING naming it. A listener starts and keepalived puts
 // it back: OK. Both listeners gone: CRITICAL.
 func TestKeepalivedSetsWeightZeroAndCheckIPVSFollows(t *testing.T) {
-	if uml.Outside(t) {
+	if kernel.Outside(t) {
 		return
 	}
 	setupIPVS(t)

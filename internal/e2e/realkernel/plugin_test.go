@@ -1,13 +1,13 @@
 //go:build e2e
 
-package umlipvs
+package realkernel
 
 import (
 	"math"
 	"testing"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 )
 
 // run is one run of a metric plugin with its values and their time.
@@ -20,7 +20,7 @@ type run struct {
 // runPlugin runs a metric plugin with a state file.
 func runPlugin(t *testing.T, name, state string, args ...string) run {
 	t.Helper()
-	res := testbin.Run(t, uml.Bin(t, name), nil, append([]string{"-tempfile", state}, args...)...)
+	res := testbin.Run(t, kernel.Bin(t, name), nil, append([]string{"-tempfile", state}, args...)...)
 	_, stamp := testbin.Values(t, res.Stdout)
 	return run{res: res, values: testbin.ValueMap(t, res.Stdout), stamp: stamp}
 }

@@ -1,6 +1,6 @@
 //go:build e2e
 
-package umlipvs
+package realkernel
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 )
 
 // oracleService is one service as `ipvsadm -Ln --exact` prints it.
@@ -35,7 +35,7 @@ func ipvsadmList(t *testing.T, stats bool) []oracleService {
 	if stats {
 		args += " --stats"
 	}
-	return parseIpvsadm(t, uml.Sh(t, args), stats)
+	return parseIpvsadm(t, kernel.Sh(t, args), stats)
 }
 
 func parseIpvsadm(t *testing.T, out string, stats bool) []oracleService {

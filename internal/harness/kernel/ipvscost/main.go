@@ -1,9 +1,9 @@
-// Command ipvscost measures, inside the user-mode kernel, what reading a
+// Command ipvscost measures, inside a real kernel under QEMU, what reading a
 // large IPVS table costs from each source: `cat /proc/net/ip_vs`, the
 // ip_vs plugin with -source procfs, its default netlink run (one service
 // dump), with -real-server-traffic (a dump per service), and `ipvsadm -Ln
 // --stats`. It prints hyperfine's Markdown table. Run as root from the
-// repository root: go run ./internal/uml/ipvscost [-services N] [-rs M].
+// repository root: go run ./internal/harness/kernel/ipvscost [-services N] [-rs M].
 package main
 
 import (
@@ -13,9 +13,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 )
 
 func main() {
@@ -23,7 +24,7 @@ func main() {
 	realServers := flag.Int("rs", 20, "real servers per service")
 	runs := flag.Int("runs", 3, "runs per command")
 	flag.Parse()
-	if uml.Inside() {
+	if kernel.Inside() {
 		if err := inside(*services, *realServers, *runs); err != nil {
 			fmt.Fprintln(os.Stderr, "ipvscost:", err)
 			os.Exit(1)
@@ -52,8 +53,13 @@ func outside(args []string) int {
 		fmt.Fprintln(os.Stderr, "ipvscost:", err)
 		return 1
 	}
-	uml.BootTimeout = 40 * time.Minute // a dump per service of a large table is slow in the user-mode kernel
-	run, err := uml.Boot(self, args, binDir)
+	k, err := kernel.Load(kernel.Suites()[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ipvscost:", err)
+		return 1
+	}
+	kernel.BootTimeout = 60 * time.Minute // a dump per service of a large table is slow on an emulated CPU
+	run, err := kernel.Boot(k, self, args, binDir)
 	fmt.Print(run.Output)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ipvscost: %v\n", err)
@@ -63,7 +69,7 @@ func outside(args []string) int {
 }
 
 func inside(services, realServers, runs int) error {
-	if err := uml.LoadModules("ip_vs", "ip_vs_rr"); err != nil {
+	if err := kernel.LoadModules("ip_vs", "ip_vs_rr"); err != nil {
 		return err
 	}
 	rules := filepath.Join(os.TempDir(), "rules")
@@ -83,13 +89,13 @@ func inside(services, realServers, runs int) error {
 		return err
 	}
 	f.Close()
-	if out, err := uml.TrySh("ipvsadm -C && ipvsadm -R < " + rules); err != nil {
+	if out, err := kernel.TrySh("ipvsadm -C && ipvsadm -R < " + rules); err != nil {
 		return fmt.Errorf("ipvsadm -R: %v: %s", err, out)
 	}
-	plugin := uml.BinPath("mackerel-plugin-proc-net-ip_vs")
+	plugin := kernel.BinPath("mackerel-plugin-proc-net-ip_vs")
 	state := filepath.Join(os.TempDir(), "state")
 	md := filepath.Join(os.TempDir(), "cost.md")
-	fmt.Printf("IPVS table: %d services x %d real servers, in the user-mode kernel (1 CPU)\n\n", services, realServers)
+	fmt.Printf("IPVS table: %d services x %d real servers, in Debian's kernel %s under QEMU\n\n", services, realServers, strings.TrimSpace(kernelRelease()))
 	cmd := exec.Command("hyperfine", "-N", "--runs", fmt.Sprint(runs), "--export-markdown", md, "--style", "basic",
 		"-n", "cat /proc/net/ip_vs", "cat /proc/net/ip_vs",
 		"-n", "plugin -source procfs", plugin+" -source procfs -tempfile "+state+"-p",
@@ -106,4 +112,10 @@ func inside(services, realServers, runs int) error {
 	}
 	fmt.Print(string(b))
 	return nil
+}
+
+// kernelRelease is `uname -r` of the kernel this runs in.
+func kernelRelease() string {
+	b, _ := os.ReadFile("/proc/sys/kernel/osrelease")
+	return string(b)
 }

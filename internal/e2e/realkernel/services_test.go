@@ -1,6 +1,6 @@
 //go:build e2e
 
-package umlipvs
+package realkernel
 
 import (
 	"maps"
@@ -9,16 +9,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 )
 
 // setupIPVS loads IPVS with every scheduler the cases use and clears the
 // table; dummy0 carries the VIPs.
 func setupIPVS(t *testing.T) {
 	t.Helper()
-	uml.Modprobe(t, "ip_vs", "ip_vs_rr", "ip_vs_wrr", "ip_vs_wlc", "ip_vs_sh", "ip_vs_lc", "dummy")
-	uml.Sh(t, `ipvsadm -C
+	kernel.Modprobe(t, "ip_vs", "ip_vs_rr", "ip_vs_wrr", "ip_vs_wlc", "ip_vs_sh", "ip_vs_lc", "dummy")
+	kernel.Sh(t, `ipvsadm -C
 ip link show dummy0 >/dev/null 2>&1 || ip link add dummy0 type dummy
 ip link set dummy0 up
 ip addr replace 10.0.0.1/32 dev dummy0
@@ -54,16 +54,16 @@ ipvsadm -A -t 10.0.0.2:8080 -s rr
 // real-server total that the ip_vs plugin prints equals ipvsadm's, and no
 // value is printed that ipvsadm does not show.
 func TestEveryServiceKindMatchesIpvsadm(t *testing.T) {
-	if uml.Outside(t) {
+	if kernel.Outside(t) {
 		return
 	}
 	setupIPVS(t)
-	uml.Sh(t, everyKind)
-	t.Logf("net/ip_vs as the kernel prints it:\n%s", uml.Sh(t, "cat /proc/net/ip_vs"))
+	kernel.Sh(t, everyKind)
+	t.Logf("net/ip_vs as the kernel prints it:\n%s", kernel.Sh(t, "cat /proc/net/ip_vs"))
 
 	oracle := ipvsadmList(t, false)
 	if len(oracle) != 9 {
-		t.Fatalf("ipvsadm lists %d services, want the 9 configured:\n%s", len(oracle), uml.Sh(t, "ipvsadm -Ln --exact"))
+		t.Fatalf("ipvsadm lists %d services, want the 9 configured:\n%s", len(oracle), kernel.Sh(t, "ipvsadm -Ln --exact"))
 	}
 	want := map[string]float64{}
 	for _, s := range oracle {
@@ -80,7 +80,7 @@ func TestEveryServiceKindMatchesIpvsadm(t *testing.T) {
 		want[s.id+".real_servers.available"] = available
 	}
 
-	bin := uml.Bin(t, "mackerel-plugin-proc-net-ip_vs")
+	bin := kernel.Bin(t, "mackerel-plugin-proc-net-ip_vs")
 	res := testbin.Run(t, bin, nil, "-tempfile", filepath.Join(t.TempDir(), "state"))
 	if res.ExitCode != 0 || res.Stderr != "" {
 		t.Fatalf("exit %d, stderr %q", res.ExitCode, res.Stderr)

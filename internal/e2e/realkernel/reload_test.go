@@ -1,6 +1,6 @@
 //go:build e2e
 
-package umlipvs
+package realkernel
 
 import (
 	"os"
@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 )
 
 // ipvsModules are the modules setupIPVS loads that hold ip_vs, in an
@@ -40,7 +40,7 @@ func wantNoSpike(t *testing.T, what string, r run) {
 // reason; after the reload the rates start again and equal ipvsadm's
 // deltas.
 func TestZeroAndModuleReload(t *testing.T) {
-	if uml.Outside(t) {
+	if kernel.Outside(t) {
 		return
 	}
 	natService(t)
@@ -55,7 +55,7 @@ func TestZeroAndModuleReload(t *testing.T) {
 	testbin.AgeState(t, percpuState)
 
 	// ipvsadm -Z: the global and per-service counters restart at 0.
-	uml.Sh(t, "ipvsadm -Z")
+	kernel.Sh(t, "ipvsadm -Z")
 	if z := totals(t); z != [5]uint64{} {
 		t.Fatalf("ipvsadm -Z left counters %v", z)
 	}
@@ -69,7 +69,7 @@ func TestZeroAndModuleReload(t *testing.T) {
 	wantGlobalRates(t, ipvs(), from, before, after)
 
 	// The module unloaded: no net/ip_vs at all.
-	uml.Sh(t, "ipvsadm -C\nrmmod "+ipvsModules)
+	kernel.Sh(t, "ipvsadm -C\nrmmod "+ipvsModules)
 	if _, err := os.Stat("/proc/net/ip_vs"); !os.IsNotExist(err) {
 		t.Fatalf("/proc/net/ip_vs after rmmod: %v", err)
 	}
@@ -79,14 +79,14 @@ func TestZeroAndModuleReload(t *testing.T) {
 			t.Errorf("the %s plugin without the module: exit %d, stderr %q, %d values; want a non-zero exit, the reason on stderr, no values", name, r.res.ExitCode, r.res.Stderr, len(r.values))
 		}
 	}
-	res := testbin.Run(t, uml.Bin(t, "check-ipvs"), nil)
+	res := testbin.Run(t, kernel.Bin(t, "check-ipvs"), nil)
 	if res.ExitCode != exitUnknown || !strings.HasPrefix(res.Stdout, "IPVS UNKNOWN:") || !strings.Contains(res.Stdout, "/proc/net/ip_vs") {
 		t.Errorf("check-ipvs without the module: exit %d %q, want UNKNOWN naming /proc/net/ip_vs", res.ExitCode, res.Stdout)
 	}
 
 	// Loaded again, the same service: the counters start from 0, below
 	// what the state holds.
-	uml.Modprobe(t, strings.Fields(ipvsModules)...)
+	kernel.Modprobe(t, strings.Fields(ipvsModules)...)
 	addNATService(t)
 	testbin.AgeState(t, ipvsState)
 	testbin.AgeState(t, percpuState)

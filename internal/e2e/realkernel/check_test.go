@@ -1,13 +1,13 @@
 //go:build e2e
 
-package umlipvs
+package realkernel
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 )
 
 // Exit codes of a Mackerel check.
@@ -24,7 +24,7 @@ var statusName = [...]string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
 // and its message holds every one of mustSay.
 func checkIPVS(t *testing.T, want int, mustSay []string, args ...string) testbin.Result {
 	t.Helper()
-	res := testbin.Run(t, uml.Bin(t, "check-ipvs"), nil, args...)
+	res := testbin.Run(t, kernel.Bin(t, "check-ipvs"), nil, args...)
 	msg := res.Stdout
 	ok := res.ExitCode == want && strings.HasPrefix(msg, "IPVS "+statusName[want]+":")
 	for _, s := range mustSay {
@@ -32,7 +32,7 @@ func checkIPVS(t *testing.T, want int, mustSay []string, args ...string) testbin
 	}
 	if !ok {
 		t.Errorf("check-ipvs %s: exit %d, %q (stderr %q); want exit %d (%s) saying %q\nipvsadm:\n%s",
-			strings.Join(args, " "), res.ExitCode, msg, res.Stderr, want, statusName[want], mustSay, uml.Sh(t, "ipvsadm -Ln --exact"))
+			strings.Join(args, " "), res.ExitCode, msg, res.Stderr, want, statusName[want], mustSay, kernel.Sh(t, "ipvsadm -Ln --exact"))
 	}
 	return res
 }
@@ -41,11 +41,11 @@ func checkIPVS(t *testing.T, want int, mustSay []string, args ...string) testbin
 // service kind, selects each kind with -s, expects a missing service, and
 // follows real servers taken out by `ipvsadm -e -w 0` and put back.
 func TestCheckIPVSOnEveryKind(t *testing.T) {
-	if uml.Outside(t) {
+	if kernel.Outside(t) {
 		return
 	}
 	setupIPVS(t)
-	uml.Sh(t, everyKind)
+	kernel.Sh(t, everyKind)
 
 	// The whole table: two services without real servers, and weight 0
 	// real servers of a TCP and an FWM service.
@@ -69,11 +69,11 @@ func TestCheckIPVSOnEveryKind(t *testing.T) {
 	// A real server of the IPv6 service taken out, then both, then both
 	// put back.
 	v6 := "TCP:[2001:db8::1]:80"
-	uml.Sh(t, "ipvsadm -e -t [2001:db8::1]:80 -r [2001:db8::102]:80 -m -w 0")
+	kernel.Sh(t, "ipvsadm -e -t [2001:db8::1]:80 -r [2001:db8::102]:80 -m -w 0")
 	checkIPVS(t, exitWarning, []string{"TCP [2001:db8::1]:80 -> [2001:db8::102]:80 weight 0"}, "-s", v6)
-	uml.Sh(t, "ipvsadm -e -t [2001:db8::1]:80 -r 10.0.1.7:80 -i -w 0")
+	kernel.Sh(t, "ipvsadm -e -t [2001:db8::1]:80 -r 10.0.1.7:80 -i -w 0")
 	checkIPVS(t, exitCritical, []string{"TCP [2001:db8::1]:80: 0 of 2 real servers available"}, "-s", v6)
-	uml.Sh(t, `ipvsadm -e -t [2001:db8::1]:80 -r [2001:db8::102]:80 -m -w 4
+	kernel.Sh(t, `ipvsadm -e -t [2001:db8::1]:80 -r [2001:db8::102]:80 -m -w 4
 ipvsadm -e -t [2001:db8::1]:80 -r 10.0.1.7:80 -i -w 5`)
 	checkIPVS(t, exitOK, nil, "-s", v6)
 

@@ -8,10 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 )
 
 // setup is the director: a VIP on dummy0 with four services, and a few
@@ -35,13 +36,13 @@ ip neigh add 192.168.50.13 dev dummy0 nud incomplete
 `
 
 func inside(w io.Writer) error {
-	if err := uml.LoadModules("ip_vs", "ip_vs_rr", "ip_vs_wrr", "ip_vs_wlc", "dummy"); err != nil {
+	if err := kernel.LoadModules("ip_vs", "ip_vs_rr", "ip_vs_wrr", "ip_vs_wlc", "dummy"); err != nil {
 		return err
 	}
-	if out, err := uml.TrySh(setup); err != nil {
+	if out, err := kernel.TrySh(setup); err != nil {
 		return fmt.Errorf("setting up: %v\n%s", err, out)
 	}
-	if _, err := uml.Serve("127.0.0.1:8081", "hello "); err != nil {
+	if _, err := kernel.Serve("127.0.0.1:8081", "hello "); err != nil {
 		return err
 	}
 	stop, err := keepalived()
@@ -50,7 +51,7 @@ func inside(w io.Writer) error {
 	}
 	defer stop()
 	if err := await("keepalived to set 127.0.0.1:8082 to weight 0", func() bool {
-		out, _ := uml.TrySh("ipvsadm -Ln -t 10.0.0.1:80")
+		out, _ := kernel.TrySh("ipvsadm -Ln -t 10.0.0.1:80")
 		return strings.Contains(out, "127.0.0.1:8082") && hasWeight0(out, "127.0.0.1:8082")
 	}); err != nil {
 		return err
@@ -59,17 +60,17 @@ func inside(w io.Writer) error {
 	// A first run of the metric plugins keeps their counters; traffic;
 	// the second run prints rates over the time between.
 	for _, name := range metricPlugins {
-		exec.Command(uml.BinPath(name)).Run()
+		exec.Command(kernel.BinPath(name)).Run()
 	}
 	start := time.Now()
-	if err := traffic(50); err != nil {
+	if err := traffic(20); err != nil {
 		return err
 	}
 	// The kernel folds its per-CPU counters into the totals every 2 s.
 	time.Sleep(max(0, 3*time.Second-time.Since(start)))
 
 	fmt.Fprintf(w, "\n== the director, as ipvsadm -Ln --stats shows it\n")
-	out, _ := uml.TrySh("ipvsadm -Ln --stats")
+	out, _ := kernel.TrySh("ipvsadm -Ln --stats")
 	fmt.Fprint(w, out)
 	for _, c := range []struct {
 		name string
@@ -83,7 +84,7 @@ func inside(w io.Writer) error {
 		{"check-arp-table", nil},
 	} {
 		fmt.Fprintf(w, "\n== %s\n", strings.Join(append([]string{c.name}, c.args...), " "))
-		cmd := exec.Command(uml.BinPath(c.name), c.args...)
+		cmd := exec.Command(kernel.BinPath(c.name), c.args...)
 		cmd.Stdout, cmd.Stderr = w, w
 		err := cmd.Run()
 		code := 0
@@ -110,8 +111,19 @@ func hasWeight0(ipvsadm, rs string) bool {
 	return false
 }
 
-// traffic makes n requests through the VIP.
+// traffic makes n requests through the VIP from each CPU in turn, so
+// that every CPU row of the per-CPU plugin shows connections.
 func traffic(n int) error {
+	for cpu := range runtime.NumCPU() {
+		if err := kernel.OnCPU(cpu, func() error { return requests(n) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// requests makes n requests through the VIP.
+func requests(n int) error {
 	for i := range n {
 		c, err := net.DialTimeout("tcp", "10.0.0.1:80", 5*time.Second)
 		if err != nil {
@@ -133,7 +145,7 @@ func keepalived() (stop func(), err error) {
 		return nil, err
 	}
 	conf := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(conf, []byte(uml.KeepalivedConf), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(kernel.KeepalivedConf), 0o644); err != nil {
 		return nil, err
 	}
 	cmd := exec.Command("keepalived", "-C", "-n", "-f", conf,

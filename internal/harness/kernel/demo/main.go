@@ -1,4 +1,4 @@
-// Command demo boots the user-mode kernel with a few IPVS services, a
+// Command demo boots Debian's own kernel under QEMU with a few IPVS services, a
 // keepalived health checker, real traffic and a neighbour table, runs
 // every plugin and check of this repository once inside and prints what
 // each printed: real output for a newcomer without an LVS host. It is
@@ -11,11 +11,11 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 )
 
 func main() {
-	if uml.Inside() {
+	if kernel.Inside() {
 		if err := inside(os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "demo:", err)
 			os.Exit(1)
@@ -34,7 +34,7 @@ func outside() int {
 		return 1
 	}
 	defer os.RemoveAll(binDir)
-	for _, pkg := range uml.Binaries {
+	for _, pkg := range kernel.Binaries {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, filepath.Base(pkg)), pkg)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -47,13 +47,21 @@ func outside() int {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		return 1
 	}
-	fmt.Println("booting the user-mode kernel (about 5 s)...")
-	run, err := uml.Boot(self, nil, binDir)
+	k, err := kernel.Load(kernel.Suites()[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		return 1
+	}
+	fmt.Printf("booting Debian's kernel %s (%s) with %d CPUs under QEMU (about 30 s)...\n", k.Release, k.Version, kernel.CPUs)
+	run, err := kernel.Boot(k, self, nil, binDir)
 	fmt.Print(run.Output)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "demo: %v\nconsole:\n%s\n", err, run.Console)
 		return 1
 	}
-	fmt.Printf("(user-mode kernel up and down in %.1f s)\n", run.Took.Seconds())
+	if run.Retried != "" {
+		fmt.Printf("(the first boot died before the demo started and was retried; its console ended:\n%s)\n", run.Retried)
+	}
+	fmt.Printf("(kernel %s up and down in %.1f s)\n", k.Name(), run.Took.Seconds())
 	return run.ExitCode
 }

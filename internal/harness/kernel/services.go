@@ -1,4 +1,4 @@
-package uml
+package kernel
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 // second; a failed one is set to weight 0 (inhibit_on_failure), not
 // removed, as directors usually run it.
 const KeepalivedConf = `global_defs {
-	router_id uml
+	router_id procnet
 }
 virtual_server 10.0.0.1 80 {
 	delay_loop 1

@@ -1,6 +1,6 @@
 //go:build e2e
 
-package umlipvs
+package realkernel
 
 import (
 	"bufio"
@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
@@ -35,11 +35,11 @@ func isTrafficKey(k string) bool {
 // plugin's weights, connection counts and real-server totals are the same
 // from both sources; -source procfs prints no traffic key.
 func TestNetlinkSourceMatchesProcfs(t *testing.T) {
-	if uml.Outside(t) {
+	if kernel.Outside(t) {
 		return
 	}
 	setupIPVS(t)
-	uml.Sh(t, everyKind)
+	kernel.Sh(t, everyKind)
 
 	fromProc, err := procnet.NewFS("/proc").IPVSServices()
 	if err != nil {
@@ -61,6 +61,7 @@ func TestNetlinkSourceMatchesProcfs(t *testing.T) {
 	for _, s := range fromProc {
 		byKey[fmt.Sprint(s.Protocol, s.Addr, s.Port, s.FirewallMark)] = s
 	}
+	hz := kernel.HZ(t)
 	for _, ns := range fromNetlink {
 		p, ok := byKey[fmt.Sprint(ns.Protocol, ns.Addr, ns.Port, ns.FirewallMark)]
 		if !ok {
@@ -72,8 +73,8 @@ func TestNetlinkSourceMatchesProcfs(t *testing.T) {
 		if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", withSortedRS(p, got)) {
 			t.Errorf("service differs:\nnetlink %+v\n/proc   %+v", got, p)
 		}
-		if p.Persistent && uint64(ns.TimeoutSeconds)*100 != p.PersistenceTimeout {
-			t.Errorf("%s %s: timeout %d s over netlink, %d jiffies (HZ 100) in /proc", p.Protocol, p.Addr, ns.TimeoutSeconds, p.PersistenceTimeout)
+		if p.Persistent && uint64(ns.TimeoutSeconds)*hz != p.PersistenceTimeout {
+			t.Errorf("%s %s: timeout %d s over netlink, %d jiffies (HZ %d) in /proc", p.Protocol, p.Addr, ns.TimeoutSeconds, p.PersistenceTimeout, hz)
 		}
 	}
 
@@ -240,7 +241,7 @@ func awaitConns(t *testing.T, want map[string]uint64) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("ipvsadm's connection counts did not reach %v within 20 s:\n%s", want, uml.Sh(t, "ipvsadm -Ln --stats --exact"))
+			t.Fatalf("ipvsadm's connection counts did not reach %v within 20 s:\n%s", want, kernel.Sh(t, "ipvsadm -Ln --stats --exact"))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -255,11 +256,11 @@ var realServerTrafficParts = [5]string{".conns.", ".packets_in.", ".packets_out.
 // equal the growth of `ipvsadm -Ln --stats --exact` over each run's own
 // interval; the SCTP service, without traffic, has rates of 0.
 func TestPerServiceTrafficEqualsIpvsadmDeltas(t *testing.T) {
-	if uml.Outside(t) {
+	if kernel.Outside(t) {
 		return
 	}
 	setupIPVS(t)
-	uml.Sh(t, trafficServices)
+	kernel.Sh(t, trafficServices)
 	startTrafficServers(t)
 	dir := t.TempDir()
 	svcState, rsState := filepath.Join(dir, "svc"), filepath.Join(dir, "rs")
@@ -325,7 +326,7 @@ func TestPerServiceTrafficEqualsIpvsadmDeltas(t *testing.T) {
 
 	// ipvsadm -Z: every counter that had counted goes back and gives no
 	// rate rather than a spike; those still at 0 (SCTP) give 0.
-	uml.Sh(t, "ipvsadm -Z")
+	kernel.Sh(t, "ipvsadm -Z")
 	testbin.AgeState(t, svcState)
 	testbin.AgeState(t, rsState)
 	for _, r := range []run{runPlugin(t, "mackerel-plugin-proc-net-ip_vs", svcState), runPlugin(t, "mackerel-plugin-proc-net-ip_vs", rsState, "-real-server-traffic")} {
@@ -342,34 +343,34 @@ func TestPerServiceTrafficEqualsIpvsadmDeltas(t *testing.T) {
 // --sync-daemon is OK when the asked one runs and CRITICAL naming what
 // runs instead when it does not.
 func TestSyncDaemonReportedAndChecked(t *testing.T) {
-	if uml.Outside(t) {
+	if kernel.Outside(t) {
 		return
 	}
 	setupIPVS(t)
-	uml.Sh(t, "ipvsadm -A -t 10.0.0.1:80 -s rr\nipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2:80 -m")
+	kernel.Sh(t, "ipvsadm -A -t 10.0.0.1:80 -s rr\nipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2:80 -m")
 	state := filepath.Join(t.TempDir(), "s")
 	daemons := func(master, backup float64) {
 		t.Helper()
 		r := runPlugin(t, "mackerel-plugin-proc-net-ip_vs", state)
 		if m, b := r.values["proc.net.ip_vs.sync_daemon.master"], r.values["proc.net.ip_vs.sync_daemon.backup"]; m != master || b != backup {
-			t.Errorf("sync_daemon master %v backup %v, want %v %v; ipvsadm -L --daemon:\n%s", m, b, master, backup, uml.Sh(t, "ipvsadm -L --daemon"))
+			t.Errorf("sync_daemon master %v backup %v, want %v %v; ipvsadm -L --daemon:\n%s", m, b, master, backup, kernel.Sh(t, "ipvsadm -L --daemon"))
 		}
 	}
 	daemons(0, 0)
 	checkIPVS(t, exitCritical, []string{"no sync daemon runs"}, "--sync-daemon", "master")
 
-	uml.Sh(t, "ipvsadm --start-daemon master --mcast-interface dummy0 --syncid 5")
+	kernel.Sh(t, "ipvsadm --start-daemon master --mcast-interface dummy0 --syncid 5")
 	daemons(1, 0)
 	checkIPVS(t, exitOK, []string{"sync daemon master runs"}, "--sync-daemon", "master")
 	checkIPVS(t, exitCritical, []string{"backup sync daemon not running", "master on dummy0"}, "--sync-daemon", "backup")
 
-	uml.Sh(t, "ipvsadm --start-daemon backup --mcast-interface dummy0 --syncid 5")
+	kernel.Sh(t, "ipvsadm --start-daemon backup --mcast-interface dummy0 --syncid 5")
 	daemons(1, 1)
 	checkIPVS(t, exitOK, nil, "--sync-daemon", "backup")
 
-	uml.Sh(t, "ipvsadm --stop-daemon master")
+	kernel.Sh(t, "ipvsadm --stop-daemon master")
 	daemons(0, 1)
 	checkIPVS(t, exitCritical, []string{"master sync daemon not running", "backup on dummy0"}, "--sync-daemon", "master")
-	uml.Sh(t, "ipvsadm --stop-daemon backup")
+	kernel.Sh(t, "ipvsadm --stop-daemon backup")
 	daemons(0, 0)
 }

@@ -1,6 +1,6 @@
 //go:build e2e
 
-package umlipvs
+package realkernel
 
 import (
 	"bufio"
@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/kernel"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/uml"
 )
 
 // natService is a NAT service on 10.0.0.1:80 whose one real server is a
@@ -28,7 +28,7 @@ func natService(t *testing.T) {
 // addNATService adds the service of natService to a loaded IPVS.
 func addNATService(t *testing.T) {
 	t.Helper()
-	uml.Sh(t, `sysctl -qw net.ipv4.vs.conntrack=1
+	kernel.Sh(t, `sysctl -qw net.ipv4.vs.conntrack=1
 ipvsadm -A -t 10.0.0.1:80 -s rr
 ipvsadm -a -t 10.0.0.1:80 -r 127.0.0.1:8080 -m -w 1`)
 }
@@ -37,7 +37,7 @@ ipvsadm -a -t 10.0.0.1:80 -r 127.0.0.1:8080 -m -w 1`)
 // line, until the test ends.
 func echoServer(t *testing.T, addr string) {
 	t.Helper()
-	ln, err := uml.Serve(addr, "echo ")
+	ln, err := kernel.Serve(addr, "echo ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func waitFolded(t *testing.T, lag [5]uint64) {
 // sum and the total ("~") row.
 func percpuRows(t *testing.T) (sum, total [5]uint64) {
 	t.Helper()
-	out := uml.Sh(t, "cat /proc/net/ip_vs_stats_percpu")
+	out := kernel.Sh(t, "cat /proc/net/ip_vs_stats_percpu")
 	for _, line := range strings.Split(out, "\n")[2:] {
 		f := strings.Fields(line)
 		if len(f) != 6 {
@@ -166,7 +166,7 @@ func sumPercpu(values map[string]float64) (sum [5]float64, cpus int) {
 // summed over the CPUs, equal the growth of ipvsadm's counters over the
 // plugins' own interval.
 func TestTrafficRatesEqualIpvsadmDeltas(t *testing.T) {
-	if uml.Outside(t) {
+	if kernel.Outside(t) {
 		return
 	}
 	natService(t)
