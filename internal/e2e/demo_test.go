@@ -29,7 +29,7 @@ func TestDemoPrintsRealOutputOfEveryBinary(t *testing.T) {
 		sections[name] = body
 	}
 	for name, want := range map[string]string{
-		"mackerel-plugin-proc-net-ip_vs":              `(?m)^proc\.net\.ip_vs\.stats\.connections\.conns\t[1-9][0-9.]*\t\d+$`,
+		"mackerel-plugin-proc-net-ip_vs": `(?m)^proc\.net\.ip_vs\.stats\.connections\.conns\t[1-9][0-9.]*\t\d+$`,
 		// traffic from each of the 4 CPUs in turn: every CPU row counts some
 		"mackerel-plugin-proc-net-ip_vs_stats_percpu": `(?m)^proc\.net\.ip_vs_stats_percpu\.0\.conns\.conn\t[1-9][0-9.]*\t\d+\n(?s:.*)^proc\.net\.ip_vs_stats_percpu\.1\.conns\.conn\t[1-9](?s:.*)^proc\.net\.ip_vs_stats_percpu\.2\.conns\.conn\t[1-9](?s:.*)^proc\.net\.ip_vs_stats_percpu\.3\.conns\.conn\t[1-9]`,
 		"mackerel-plugin-proc-net-arp":                `(?m)^proc\.net\.arp\.size\t4\t\d+$`,
