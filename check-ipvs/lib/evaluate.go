@@ -67,7 +67,7 @@ type evaluation struct {
 	mem       memory
 	now       time.Time
 	hash      poolHash
-	next      *pool     // nil unless the memory is to be rewritten
+	next      *pool // nil unless the memory is to be rewritten
 	forgotten []netip.AddrPort
 	seenRS    []bool // scratch: which remembered members are in the table
 }
