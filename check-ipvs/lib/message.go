@@ -35,10 +35,10 @@ func (o offender) String() string {
 	return fmt.Sprintf("%s: %d of %s available", o.Service, o.Available, plural(o.Total, "real server"))
 }
 
-// clock is when a removed real server was last seen, in local time: the
-// time of day when that was today, else the date too.
+// clock is when a removed real server was last seen, in now's time zone
+// (local time): the time of day when that was today, else the date too.
 func clock(t, now time.Time) string {
-	t, now = t.Local(), now.Local()
+	t = t.In(now.Location())
 	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
 		return t.Format("15:04")
 	}
