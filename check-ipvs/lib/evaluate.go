@@ -86,9 +86,10 @@ func newEvaluationWith(opts options, mem memory, now time.Time, next *pool) *eva
 // add evaluates one service; svc may be reused once add returns.
 func (e *evaluation) add(svc *procnet.Service) error {
 	spec := specOf(svc)
+	again := e.present[spec] // the kernel lists a service once; a damaged file may not
 	e.present[spec] = true
 	e.hash.addService(svc)
-	p := e.pool(svc, spec)
+	p := e.pool(svc, spec, again)
 	if len(e.opts.Services) > 0 && !slices.Contains(e.required, spec) {
 		return nil
 	}
@@ -111,9 +112,12 @@ type servicePool struct {
 
 // pool matches the table's real servers of svc with the remembered ones
 // and hands the result to e.next when the memory is being rewritten.
-func (e *evaluation) pool(svc *procnet.Service, spec serviceSpec) servicePool {
+func (e *evaluation) pool(svc *procnet.Service, spec serviceSpec, again bool) servicePool {
 	var p servicePool
-	mem := e.mem.services[spec]
+	var mem []member
+	if !again {
+		mem = e.mem.services[spec]
+	}
 	if len(mem) > 0 {
 		e.seenRS = slices.Grow(e.seenRS[:0], len(mem))[:len(mem)]
 		clear(e.seenRS)
@@ -142,7 +146,7 @@ func (e *evaluation) pool(svc *procnet.Service, spec serviceSpec) servicePool {
 			p.inRotation += uint64(w)
 		}
 		p.weight += uint64(last)
-		if e.next != nil {
+		if e.next != nil && !again {
 			e.next.addPresent(spec, netip.AddrPortFrom(rs.Addr, rs.Port), w, last)
 		}
 	}
@@ -155,7 +159,7 @@ func (e *evaluation) pool(svc *procnet.Service, spec serviceSpec) servicePool {
 			p.weight += uint64(mb.LastWeight)
 		}
 	}
-	if e.next != nil {
+	if e.next != nil && !again {
 		e.next.addRemoved(spec, p.removed)
 	}
 	return p
