@@ -94,11 +94,17 @@ type flagValues struct {
 const usageText = `[OPTIONS]
 
 Alerts when an IPVS real server is taken out of rotation (weight 0, as
-keepalived and ldirectord do to a failed server) or a service has no
-available real server left, reading net/ip_vs.
+keepalived's inhibit_on_failure and ldirectord's quiescent checks do, or
+removed from the table, as they do by default) or a service has too few
+available real servers or, with --warning-capacity/--critical-capacity,
+too little of its weight left, reading net/ip_vs. Removed real servers are
+known from a state file that remembers the pools (one per network
+namespace and procfs root, whatever the thresholds), until they return,
+--forget names them, or --forget-after has passed.
 
 Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (net/ip_vs missing or
-unreadable, or a wrong flag).`
+unreadable, or a wrong flag). Of a verdict's parts the worst wins in the
+order OK < WARNING < UNKNOWN < CRITICAL.`
 
 // parseOptions parses the command-line arguments (without the program
 // name).
