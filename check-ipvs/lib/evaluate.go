@@ -115,7 +115,7 @@ type servicePool struct {
 func (e *evaluation) pool(svc *procnet.Service, spec serviceSpec, again bool) servicePool {
 	var p servicePool
 	var mem []member
-	if !again {
+	if !again && len(e.mem.services) > 0 {
 		mem = e.mem.services[spec]
 	}
 	if len(mem) > 0 {
@@ -123,7 +123,7 @@ func (e *evaluation) pool(svc *procnet.Service, spec serviceSpec, again bool) se
 		clear(e.seenRS)
 	}
 	var index map[netip.AddrPort]int
-	if len(mem) > 16 && len(svc.RealServers) > 16 {
+	if len(mem) > 64 && len(svc.RealServers) > 64 { // else a linear search is cheaper
 		index = make(map[netip.AddrPort]int, len(mem))
 		for i, mb := range mem {
 			index[mb.RealServer] = i

@@ -1,6 +1,7 @@
 package checkipvs
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"strconv"
 
@@ -24,13 +25,8 @@ func (p *poolHash) mix(x uint64) {
 
 func (p *poolHash) mixAddr(a netip.Addr) {
 	b := a.As16()
-	var hi, lo uint64
-	for i := 0; i < 8; i++ {
-		hi = hi<<8 | uint64(b[i])
-		lo = lo<<8 | uint64(b[8+i])
-	}
-	p.mix(hi)
-	p.mix(lo ^ uint64(a.BitLen()))
+	p.mix(binary.LittleEndian.Uint64(b[:8]))
+	p.mix(binary.LittleEndian.Uint64(b[8:]) ^ uint64(a.BitLen()))
 }
 
 func (p *poolHash) addService(svc *procnet.Service) {
@@ -70,7 +66,7 @@ func (p *pool) addPresent(spec serviceSpec, rs netip.AddrPort, weight, last uint
 		p.body = append(p.body, spec.key()...)
 		p.body = append(p.body, '\n')
 	}
-	p.body = rs.AppendTo(p.body)
+	p.body = appendHexAddrPort(p.body, rs)
 	p.body = append(p.body, ' ')
 	p.body = strconv.AppendUint(p.body, uint64(last), 10)
 	p.body = append(p.body, '\n')

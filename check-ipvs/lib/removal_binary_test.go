@@ -185,7 +185,7 @@ func TestBinaryRemovedLastSeen(t *testing.T) {
 // A removed real server is forgotten after --forget-after (default 7d);
 // 0 remembers it for ever.
 func TestBinaryRemovedForgetAfter(t *testing.T) {
-	longAgo := `{"program":"check-ipvs","format":1,"procfs_root":"ROOT","pool":"0","removed":[{"service":"TCP:10.0.0.4:80","real_server":"127.0.0.1:8092","weight":10,"last_seen":946684800}]}` + "\nS TCP:10.0.0.4:80\n127.0.0.1:8091 10\n127.0.0.1:8093 1\n"
+	longAgo := `{"program":"check-ipvs","format":1,"procfs_root":"ROOT","pool":"0","removed":[{"service":"TCP:10.0.0.4:80","real_server":"127.0.0.1:8092","weight":10,"last_seen":946684800}]}` + "\nS TCP:10.0.0.4:80\n7F000001:1F9B 10\n7F000001:1F9D 1\n"
 	tests := []struct {
 		name       string
 		args       []string
@@ -222,10 +222,10 @@ func TestBinaryRemovedBadState(t *testing.T) {
 		"not JSON":                 "\x00\x01binary\n",
 		"check-arp-table's":        `{"program":"check-arp-table","family":"inet","table_fulls":0}` + "\n",
 		"another format":           `{"program":"check-ipvs","format":99,"procfs_root":"ROOT","pool":"1"}` + "\n",
-		"another procfs root":      `{"program":"check-ipvs","format":1,"procfs_root":"/elsewhere","pool":"1"}` + "\nS TCP:10.0.0.4:80\n127.0.0.1:8092 10\n",
+		"another procfs root":      `{"program":"check-ipvs","format":1,"procfs_root":"/elsewhere","pool":"1"}` + "\nS TCP:10.0.0.4:80\n7F000001:1F9C 10\n",
 		"a bad real server":        `{"program":"check-ipvs","format":1,"procfs_root":"ROOT","pool":"1"}` + "\nS TCP:10.0.0.4:80\nnot-an-address 10\n",
 		"a bad removed entry":      `{"program":"check-ipvs","format":1,"procfs_root":"ROOT","pool":"1","removed":[{"service":"XYZ:1","real_server":"1.2.3.4:5"}]}` + "\n",
-		"a real server before any": `{"program":"check-ipvs","format":1,"procfs_root":"ROOT","pool":"1"}` + "\n127.0.0.1:8092 10\n",
+		"a real server before any": `{"program":"check-ipvs","format":1,"procfs_root":"ROOT","pool":"1"}` + "\n7F000001:1F9C 10\n",
 		"a directory":              "",
 	} {
 		t.Run(name, func(t *testing.T) {

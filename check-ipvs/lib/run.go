@@ -73,10 +73,11 @@ func run(opts options, env runEnv) *checkers.Checker {
 
 // evaluateTable walks net/ip_vs once with the remembered pools. When the
 // table is what the memory describes (the usual run) that is all: the
-// state is only touched. Otherwise (first run, a change of the pools, a
-// real server to forget or to let go after --forget-after) it reads the
-// whole memory, walks the table again against it and writes the new
-// memory. It returns notes for the result line when the memory cannot be
+// state is only touched. Without a usable memory (first run, a corrupt or
+// foreign state) the one walk also collects the new memory. Otherwise (a
+// change of the pools, a real server to forget or to let go after
+// --forget-after) it reads the whole memory, walks the table again
+// against it and writes the new memory. It returns notes for the result line when the memory cannot be
 // kept.
 func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, []string, error) {
 	root := procfs.Root()
@@ -85,20 +86,25 @@ func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, []stri
 		path = defaultStatePath(root)
 	}
 	rem, herr := readStateHeader(path, root)
-	e := newEvaluationWith(opts, rem.mem, env.now, nil)
+	var next *pool
+	if herr != nil {
+		next = &pool{} // no memory: one walk that collects the new one
+	}
+	e := newEvaluationWith(opts, rem.mem, env.now, next)
 	if err := procfs.WalkIPVS(e.add); err != nil {
 		return verdict{}, nil, err
 	}
-	if herr == nil && e.hash.String() == rem.pool && !opts.ForgetAll && len(opts.Forget) == 0 && !anyExpired(rem.mem, env.now, opts.ForgetAfter) {
-		touchState(path, env.now)
-		return e.result(), nil, nil
-	}
-
-	rem, _ = readState(path, root, true) // no memory when absent or not ours
-	next := &pool{}
-	e = newEvaluationWith(opts, rem.mem, env.now, next)
-	if err := procfs.WalkIPVS(e.add); err != nil {
-		return verdict{}, nil, err
+	if next == nil {
+		if e.hash.String() == rem.pool && !opts.ForgetAll && len(opts.Forget) == 0 && !anyExpired(rem.mem, env.now, opts.ForgetAfter) {
+			touchState(path, env.now)
+			return e.result(), nil, nil
+		}
+		rem, _ = readState(path, root, true) // no memory when it changed meanwhile into something not ours
+		next = &pool{}
+		e = newEvaluationWith(opts, rem.mem, env.now, next)
+		if err := procfs.WalkIPVS(e.add); err != nil {
+			return verdict{}, nil, err
+		}
 	}
 	e.finish()
 	for _, rs := range e.forgotten {

@@ -9,8 +9,6 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
@@ -21,8 +19,11 @@ import (
 //
 //	{"program":"check-ipvs","format":1,"procfs_root":"/proc","pool":"...","removed":[...],"weights":[...]}
 //	S TCP:10.0.0.4:80
-//	127.0.0.1:8091 10
+//	7F000001:1F9B 10
 //	...
+//
+// (a service, then each of its real servers in the table, in hex as in
+// net/ip_vs, with its last non-zero weight)
 //
 // The first line is all that a run on an unchanged table reads. The
 // file's modification time is the time of the last run, which touches it:
@@ -125,36 +126,48 @@ func (sm stateMember) member() (member, serviceSpec, error) {
 // readBody reads the real servers present at the last change.
 func readBody(r *bufio.Reader, mem *memory) error {
 	var spec serviceSpec
+	var members []member // of spec, handed to mem at the next service
 	have := false
+	flush := func() {
+		if have && len(members) > 0 {
+			if mem.services == nil {
+				mem.services = map[serviceSpec][]member{}
+			}
+			mem.services[spec] = append(mem.services[spec], members...)
+		}
+		members = members[:0]
+	}
 	for n := 2; ; n++ {
 		line, err := r.ReadSlice('\n')
 		if err == io.EOF && len(line) == 0 {
+			flush()
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("line %d: %w", n, err)
 		}
-		text := string(line[:len(line)-1])
-		if s, ok := strings.CutPrefix(text, "S "); ok {
-			if spec, err = parseServiceSpec(s); err != nil {
+		line = line[:len(line)-1]
+		if s, ok := bytes.CutPrefix(line, []byte("S ")); ok {
+			flush()
+			if spec, err = parseServiceSpec(string(s)); err != nil {
 				return fmt.Errorf("line %d: %w", n, err)
 			}
 			have = true
 			continue
 		}
-		addr, weight, ok := strings.Cut(text, " ")
+		addr, weight, ok := bytes.Cut(line, []byte(" "))
 		if !have || !ok {
 			return fmt.Errorf("line %d: not a real server", n)
 		}
-		rs, err := netip.ParseAddrPort(addr)
+		rs, err := parseHexAddrPort(addr)
 		if err != nil {
 			return fmt.Errorf("line %d: %w", n, err)
 		}
-		w, err := strconv.ParseUint(weight, 10, 32)
-		if err != nil {
-			return fmt.Errorf("line %d: %w", n, err)
+		w, ok := parseDecimal32(weight)
+		if !ok {
+			return fmt.Errorf("line %d: bad weight", n)
 		}
-		mem.add(spec, member{RealServer: rs, LastWeight: uint32(w)})
+		members = append(members, member{RealServer: rs, LastWeight: uint32(w)})
 	}
 }
 

@@ -106,3 +106,27 @@ func TestStateRoundTrip(t *testing.T) {
 func sameMember(a, b member) bool {
 	return a.RealServer == b.RealServer && a.LastWeight == b.LastWeight && a.Removed == b.Removed && a.LastSeen.Equal(b.LastSeen)
 }
+
+func TestHexAddrPort(t *testing.T) {
+	for _, s := range []string{"127.0.0.1:8092", "[2001:db8::102]:53", "[::ffff:10.0.0.1]:80", "0.0.0.0:0", "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535"} {
+		rs := netip.MustParseAddrPort(s)
+		b := appendHexAddrPort(nil, rs)
+		got, err := parseHexAddrPort(b)
+		if err != nil || got != rs {
+			t.Errorf("%s: written %q, read back %s, %v", s, b, got, err)
+		}
+	}
+	if got := string(appendHexAddrPort(nil, netip.MustParseAddrPort("127.0.0.1:8092"))); got != "7F000001:1F9C" {
+		t.Errorf("127.0.0.1:8092 written %q, want it as net/ip_vs prints it, 7F000001:1F9C", got)
+	}
+	for _, bad := range []string{"", "7F000001", "7F000001:1F9", "7f000001:1F9C", "7F000001;1F9C", "7F00000G:1F9C", "127.0.0.1:8092"} {
+		if _, err := parseHexAddrPort([]byte(bad)); err == nil {
+			t.Errorf("%q read as a real server", bad)
+		}
+	}
+	for s, want := range map[string]bool{"0": true, "4294967295": true, "4294967296": false, "": false, "1x": false, "12345678901": false} {
+		if _, ok := parseDecimal32([]byte(s)); ok != want {
+			t.Errorf("parseDecimal32(%q) ok %v, want %v", s, ok, want)
+		}
+	}
+}
