@@ -77,7 +77,11 @@ func readState(path, root string, whole bool) (remembered, error) {
 	if err != nil || !fi.Mode().IsRegular() {
 		return remembered{}, errNoMemory
 	}
-	r := bufio.NewReaderSize(f, 64<<10)
+	size := 4 << 10 // the header alone: one line, short unless many are out of rotation
+	if whole {
+		size = 64 << 10
+	}
+	r := bufio.NewReaderSize(f, size)
 	line, err := r.ReadBytes('\n')
 	if err != nil {
 		return remembered{}, errNoMemory
