@@ -170,7 +170,7 @@ func (e *evaluation) pool(svc *procnet.Service, spec serviceSpec, again bool) se
 // --forget-after, or named by --forget.
 func (e *evaluation) stillRemembered(mb member) (member, bool) {
 	if !mb.Removed {
-		mb.Removed, mb.LastSeen = true, e.mem.seen
+		mb.Removed, mb.LastSeen = true, e.mem.seen.Unix()
 	}
 	if expired(mb, e.now, e.opts.ForgetAfter) {
 		return mb, false
@@ -278,7 +278,7 @@ func evaluateService(svc *procnet.Service, spec serviceSpec, p servicePool, opts
 		}
 	}
 	for _, mb := range p.removed {
-		note(offender{Status: checkers.WARNING, Problem: removed, Service: spec, RealServer: mb.RealServer, LastSeen: mb.LastSeen})
+		note(offender{Status: checkers.WARNING, Problem: removed, Service: spec, RealServer: mb.RealServer, LastSeen: time.Unix(mb.LastSeen, 0)})
 	}
 }
 

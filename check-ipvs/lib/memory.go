@@ -15,9 +15,10 @@ type member struct {
 	// what it counts with in the weighted capacity while out of rotation.
 	LastWeight uint32
 	// Removed is true once it was found absent from the table; LastSeen
-	// is then the time of the last run that saw it.
+	// is then the time of the last run that saw it, in Unix seconds (a
+	// table of 100,000 real servers is held in memory after a change).
 	Removed  bool
-	LastSeen time.Time
+	LastSeen int64
 }
 
 // memory is the remembered pool of every service, keyed by service, for
@@ -39,5 +40,5 @@ func (m *memory) add(spec serviceSpec, mb member) {
 // expired reports whether mb, removed, has been gone longer than keep and
 // is forgotten. keep 0 never forgets.
 func expired(mb member, now time.Time, keep time.Duration) bool {
-	return mb.Removed && keep > 0 && now.Sub(mb.LastSeen) > keep
+	return mb.Removed && keep > 0 && now.Sub(time.Unix(mb.LastSeen, 0)) > keep
 }

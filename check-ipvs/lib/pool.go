@@ -78,6 +78,6 @@ func (p *pool) addPresent(spec serviceSpec, rs netip.AddrPort, weight, last uint
 func (p *pool) addRemoved(spec serviceSpec, mbs []member) {
 	for _, mb := range mbs {
 		p.removed = append(p.removed, stateMember{Service: spec.key(), RealServer: mb.RealServer.String(),
-			Weight: mb.LastWeight, LastSeen: mb.LastSeen.Unix()})
+			Weight: mb.LastWeight, LastSeen: mb.LastSeen})
 	}
 }

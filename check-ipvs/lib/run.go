@@ -100,7 +100,7 @@ func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, []stri
 			return e.result(), nil, nil
 		}
 		rem, _ = readState(path, root, true) // no memory when it changed meanwhile into something not ours
-		next = &pool{}
+		next = &pool{body: make([]byte, 0, rem.size+rem.size/8)}
 		e = newEvaluationWith(opts, rem.mem, env.now, next)
 		if err := procfs.WalkIPVS(e.add); err != nil {
 			return verdict{}, nil, err

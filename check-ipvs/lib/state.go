@@ -57,6 +57,7 @@ var errNoMemory = errors.New("no usable memory")
 type remembered struct {
 	mem  memory
 	pool string // the fingerprint of the table it describes
+	size int64  // of the file, to size the next one's buffer
 }
 
 // readStateHeader reads the first line of the state file: the memory a
@@ -90,13 +91,13 @@ func readState(path, root string, whole bool) (remembered, error) {
 	if json.Unmarshal(line, &h) != nil || h.Program != programName || h.Format != stateFormat || h.ProcfsRoot != root || h.Pool == "" {
 		return remembered{}, errNoMemory
 	}
-	rem := remembered{mem: memory{seen: fi.ModTime()}, pool: h.Pool}
+	rem := remembered{mem: memory{seen: fi.ModTime()}, pool: h.Pool, size: fi.Size()}
 	for _, sm := range h.Removed {
 		mb, spec, err := sm.member()
 		if err != nil {
 			return remembered{}, errNoMemory
 		}
-		mb.Removed, mb.LastSeen = true, time.Unix(sm.LastSeen, 0)
+		mb.Removed, mb.LastSeen = true, sm.LastSeen
 		rem.mem.add(spec, mb)
 	}
 	if !whole {

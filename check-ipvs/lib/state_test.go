@@ -60,7 +60,7 @@ func TestStateRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state")
 	web, _ := parseServiceSpec("TCP:10.0.0.4:80")
 	dns, _ := parseServiceSpec("UDP:[2001:db8::53]:53")
-	seen := time.Unix(1796300000, 0)
+	const seen = 1796300000
 	var p pool
 	p.addPresent(web, netip.MustParseAddrPort("127.0.0.1:8091"), 10, 10)
 	p.addPresent(web, netip.MustParseAddrPort("127.0.0.1:8093"), 0, 1)
@@ -104,7 +104,7 @@ func TestStateRoundTrip(t *testing.T) {
 }
 
 func sameMember(a, b member) bool {
-	return a.RealServer == b.RealServer && a.LastWeight == b.LastWeight && a.Removed == b.Removed && a.LastSeen.Equal(b.LastSeen)
+	return a.RealServer == b.RealServer && a.LastWeight == b.LastWeight && a.Removed == b.Removed && a.LastSeen == b.LastSeen
 }
 
 func TestHexAddrPort(t *testing.T) {
