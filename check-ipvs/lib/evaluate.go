@@ -86,8 +86,9 @@ func newEvaluationWith(opts options, mem memory, now time.Time, next *pool) *eva
 // add evaluates one service; svc may be reused once add returns.
 func (e *evaluation) add(svc *procnet.Service) error {
 	spec := specOf(svc)
-	again := e.present[spec] // the kernel lists a service once; a damaged file may not
+	n := len(e.present)
 	e.present[spec] = true
+	again := len(e.present) == n // the kernel lists a service once; a damaged file may not
 	e.hash.addService(svc)
 	p := e.pool(svc, spec, again)
 	if len(e.opts.Services) > 0 && !slices.Contains(e.required, spec) {
@@ -129,7 +130,9 @@ func (e *evaluation) pool(svc *procnet.Service, spec serviceSpec, again bool) se
 			index[mb.RealServer] = i
 		}
 	}
-	for _, rs := range svc.RealServers {
+	for i := range svc.RealServers {
+		rs := &svc.RealServers[i]
+		e.hash.addRealServer(rs)
 		w := rs.Weight
 		last := w
 		if len(mem) > 0 {

@@ -29,6 +29,8 @@ func (p *poolHash) mixAddr(a netip.Addr) {
 	p.mix(binary.LittleEndian.Uint64(b[8:]) ^ uint64(a.BitLen()))
 }
 
+// addService mixes in a service line; its real servers follow, each by
+// addRealServer.
 func (p *poolHash) addService(svc *procnet.Service) {
 	var proto uint64
 	for i := 0; i < len(svc.Protocol); i++ {
@@ -38,11 +40,18 @@ func (p *poolHash) addService(svc *procnet.Service) {
 	p.mixAddr(svc.Addr)
 	p.mix(uint64(svc.Port)<<32 | uint64(svc.FirewallMark))
 	p.mix(uint64(len(svc.RealServers)))
-	for i := range svc.RealServers {
-		rs := &svc.RealServers[i]
-		p.mixAddr(rs.Addr)
-		p.mix(uint64(rs.Port)<<32 | uint64(rs.Weight))
+}
+
+// addRealServer mixes in one real server: an IPv4 one, the usual case, in
+// a single step (address, port and weight in 64 bits).
+func (p *poolHash) addRealServer(rs *procnet.RealServer) {
+	if rs.Addr.Is4() {
+		a := rs.Addr.As4()
+		p.mix(uint64(binary.BigEndian.Uint32(a[:]))<<32 | uint64(rs.Port)<<16 | uint64(rs.Weight&0xffff) ^ uint64(rs.Weight>>16)<<48)
+		return
 	}
+	p.mixAddr(rs.Addr)
+	p.mix(uint64(rs.Port)<<32 | uint64(rs.Weight))
 }
 
 func (p poolHash) String() string { return strconv.FormatUint(p.h, 16) }

@@ -24,6 +24,9 @@ func TestPoolHash(t *testing.T) {
 		h := newPoolHash()
 		for i := range svcs {
 			h.addService(&svcs[i])
+			for j := range svcs[i].RealServers {
+				h.addRealServer(&svcs[i].RealServers[j])
+			}
 		}
 		return h.String()
 	}
@@ -34,6 +37,7 @@ func TestPoolHash(t *testing.T) {
 	changes := map[string]func([]procnet.Service) []procnet.Service{
 		"a real server removed": func(s []procnet.Service) []procnet.Service { s[0].RealServers = s[0].RealServers[:1]; return s },
 		"a weight changed":      func(s []procnet.Service) []procnet.Service { s[0].RealServers[1].Weight = 0; return s },
+		"a weight above 65535":  func(s []procnet.Service) []procnet.Service { s[0].RealServers[1].Weight = 10 | 1<<16; return s },
 		"a port changed":        func(s []procnet.Service) []procnet.Service { s[0].RealServers[1].Port = 8093; return s },
 		"a real server moved to another service": func(s []procnet.Service) []procnet.Service {
 			s[1].RealServers = append(s[1].RealServers, s[0].RealServers[1])
