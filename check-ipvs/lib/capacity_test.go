@@ -69,3 +69,24 @@ func TestClock(t *testing.T) {
 		}
 	}
 }
+
+// A service listed twice (only a damaged file does that) is matched with
+// the memory once: its second copy reports no real server as removed.
+func TestServiceListedTwiceIsMatchedOnce(t *testing.T) {
+	web := service(t, "TCP:10.0.0.4:80", realServer{"127.0.0.1:8091", 10}, realServer{"127.0.0.1:8092", 10})
+	other := service(t, "TCP:10.0.0.4:80", realServer{"127.0.0.1:8093", 1})
+	mem := memory{seen: time.Now()}
+	spec := specOf(&web)
+	for _, rs := range []string{"127.0.0.1:8091", "127.0.0.1:8092", "127.0.0.1:8093"} {
+		mem.add(spec, member{RealServer: mustAddrPort(t, rs), LastWeight: 1})
+	}
+	next := &pool{}
+	e := newEvaluationWith(defaultOptions(), mem, time.Now(), next)
+	e.add(&web)
+	e.add(&other)
+	e.finish()
+	v := e.result()
+	if v.Removed != 1 || len(next.removed) != 1 || next.removed[0].RealServer != "127.0.0.1:8093" {
+		t.Errorf("removed %d, remembered as removed %+v; want 127.0.0.1:8093 once (absent from the first copy)", v.Removed, next.removed)
+	}
+}
