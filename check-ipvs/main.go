@@ -1,5 +1,6 @@
 // Command check-ipvs is a Mackerel check plugin that alerts when an IPVS
-// real server is taken out of rotation (weight 0) or a service has none left.
+// real server is taken out of rotation (weight 0, or removed from the
+// table) or a service has too few real servers or too little weight left.
 package main
 
 import (

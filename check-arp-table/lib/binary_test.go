@@ -212,11 +212,20 @@ func TestBinaryStateFile(t *testing.T) {
 		// No further growth: back to the count's verdict.
 		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 0,
 			"~ARP-TABLE OK: 512 of 1024 entries", "~; 0 table overflows since last check;")
-		// A decrease (reboot) is not an alarm.
+		// A decrease to 0 (reboot, no overflow since) is not an alarm.
 		checkResult(t, runFixture(t, "arp-table-near-full", "--state-file", state, "-w", "99%", "-c", "100%"), 0,
 			"~table overflow counter restarted (reboot?), 0 now")
 		checkResult(t, runFixture(t, "arp-table-near-full", "--state-file", state, "-w", "99%", "-c", "100%"), 0,
 			"~; 0 table overflows since last check;")
+	})
+	t.Run("after a reboot every overflow since the boot is CRITICAL", func(t *testing.T) {
+		state := filepath.Join(t.TempDir(), "state.json")
+		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 0, "~17 table overflows so far, none to compare with (first check)")
+		// Rebooted: table_fulls started again and is 3 (2 + 1 over the CPU rows).
+		checkResult(t, runFixture(t, "arp-table-rebooted-overflowing", "--state-file", state), 2,
+			"~ARP-TABLE CRITICAL: 512 of 1024 entries (50.0% of gc_thresh3; gc_thresh2 512); 3 table overflows since the counter restarted (reboot?), all after the last check: the kernel refused new neighbours")
+		// No further growth: back to the count's verdict.
+		checkResult(t, runFixture(t, "arp-table-rebooted-overflowing", "--state-file", state), 0, "~; 0 table overflows since last check;")
 	})
 
 	for name, content := range map[string]string{

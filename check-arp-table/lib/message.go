@@ -36,8 +36,10 @@ func message(r reading, o overflows) string {
 		b.WriteString("table overflows not counted by this kernel")
 	case !r.HasTableFulls:
 		b.WriteString("table overflows unknown from this source")
+	case o.Reset && o.Total > 0:
+		fmt.Fprintf(&b, "%d table overflows since the counter restarted (reboot?), all after the last check: the kernel refused new neighbours", o.Total)
 	case o.Reset:
-		fmt.Fprintf(&b, "table overflow counter restarted (reboot?), %d now", o.Total)
+		b.WriteString("table overflow counter restarted (reboot?), 0 now")
 	case !o.HasPrevious:
 		fmt.Fprintf(&b, "%d table overflows so far, none to compare with (first check)", o.Total)
 	case o.Grew() > 0:

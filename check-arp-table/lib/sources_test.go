@@ -153,9 +153,10 @@ func TestNetlinkSource(t *testing.T) {
 		if got := run(opts, s, "boot-1", time.Now()); got.Status != checkers.CRITICAL || !strings.Contains(got.Message, "2 table overflows since last check (table_fulls 4 -> 6)") {
 			t.Errorf("%s %s", got.Status, got.Message)
 		}
-		// After a reboot the counter starts again: growth is not an alarm.
+		// After a reboot the counter starts again: all 9 overflows since
+		// the boot are newer than the previous check.
 		s, _ = fixtureSources(t, "arp-table-container-rows", neighTable(100, 1024, 9), nil)
-		if got := run(opts, s, "boot-2", time.Now()); got.Status != checkers.OK || !strings.Contains(got.Message, "restarted (reboot?), 9 now") {
+		if got := run(opts, s, "boot-2", time.Now()); got.Status != checkers.CRITICAL || !strings.Contains(got.Message, "9 table overflows since the counter restarted (reboot?), all after the last check") {
 			t.Errorf("%s %s", got.Status, got.Message)
 		}
 	})

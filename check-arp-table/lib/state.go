@@ -25,15 +25,21 @@ type overflows struct {
 	Total       uint64 // table_fulls now
 	HasPrevious bool   // a usable previous value was found
 	Previous    uint64
-	// Reset is true when the counter started again (reboot): no alarm.
+	// Reset is true when the counter started again (reboot): every
+	// overflow it counts happened since, so after the previous check.
 	Reset   bool
 	SaveErr error
 }
 
-// Grew is the number of allocations refused since the previous run.
+// Grew is the number of allocations refused since the previous run. After
+// a reboot that is the whole count: the counter started at 0 after the
+// previous check.
 func (o overflows) Grew() uint64 {
-	if !o.Known || !o.HasPrevious || o.Reset || o.Total < o.Previous {
+	switch {
+	case !o.Known || !o.HasPrevious:
 		return 0
+	case o.Reset || o.Total < o.Previous:
+		return o.Total
 	}
 	return o.Total - o.Previous
 }

@@ -286,7 +286,8 @@ func TestBinaryHelp(t *testing.T) {
 			t.Errorf("check-ipvs %s: exit %d, stderr %q; want 0 and nothing", arg, res.ExitCode, res.Stderr)
 		}
 		for _, want := range []string{"Usage:\n  check-ipvs [OPTIONS]\n", "-s, --service=PROTO:ADDR:PORT", "-w, --warning-available=N|N%",
-			"-c, --critical-available=N|N%", "--expect=PROTO:ADDR:PORT", "--procfs-root=DIR", "--version", "-h, --help"} {
+			"-c, --critical-available=N|N%", "--expect=PROTO:ADDR:PORT", "--procfs-root=DIR", "--version", "-h, --help",
+			"--warning-capacity=N%", "--critical-capacity=N%", "--state-file=FILE", "--forget=ADDR:PORT|all", "--forget-after=DURATION", "(default: 7d)"} {
 			if !strings.Contains(res.Stdout, want) {
 				t.Errorf("check-ipvs %s: stdout lacks %q:\n%s", arg, want, res.Stdout)
 			}

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/mackerelio/checkers"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 )
@@ -21,6 +24,10 @@ func (o offender) String() string {
 		return o.Service.String() + " not present"
 	case quiescent:
 		return o.Service.String() + " -> " + o.RealServer.String() + " weight 0"
+	case removed:
+		return o.Service.String() + " -> " + o.RealServer.String() + " removed, last seen " + clock(o.LastSeen, o.Now)
+	case lowCapacity:
+		return fmt.Sprintf("%s: %s of its weight in rotation (%d of %d)", o.Service, percent(o.InRotation, o.Weight), o.InRotation, o.Weight)
 	}
 	if o.Total == 0 {
 		return o.Service.String() + ": no real servers"
@@ -28,13 +35,57 @@ func (o offender) String() string {
 	return fmt.Sprintf("%s: %d of %s available", o.Service, o.Available, plural(o.Total, "real server"))
 }
 
-// formatVerdict returns the check message: the offenders, worst first, cut
-// to fit the line, or on OK what was checked.
-func formatVerdict(v verdict) string {
-	if len(v.Offenders) == 0 {
-		return okSummary(v)
+// clock is when a removed real server was last seen, in now's time zone
+// (local time): the time of day when that was today, else the date too.
+func clock(t, now time.Time) string {
+	t = t.In(now.Location())
+	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
+		return t.Format("15:04")
 	}
-	budget := checkrun.Budget(checkerName, v.Status)
+	return t.Format("2006-01-02 15:04")
+}
+
+// percent is part of whole as a percentage with one decimal, never
+// rounded up to 100% or down to 0% when it is not.
+func percent(part, whole uint64) string {
+	p := 100 * float64(part) / float64(whole)
+	s := strconv.FormatFloat(p, 'f', 1, 64)
+	switch {
+	case part < whole && s == "100.0":
+		s = "99.9"
+	case part > 0 && s == "0.0":
+		s = "0.1"
+	}
+	return s + "%"
+}
+
+// formatVerdict returns the check message for the result status st: the
+// offenders, worst first, or on OK what was checked, then tail (the sync
+// daemon's verdict, notes), which is never cut: the offenders are cut so
+// that the whole line fits, tail included. A tail longer than half the
+// line is itself cut to half.
+func formatVerdict(v verdict, st checkers.Status, tail string) string {
+	budget := checkrun.Budget(checkerName, st)
+	if tail != "" {
+		tail = checkrun.Truncate(tail, budget/2)
+		budget -= utf8.RuneCountInString(tail) + len(offenderSep)
+	}
+	return joinTail(formatOffenders(v, budget), tail)
+}
+
+func joinTail(s, tail string) string {
+	if tail == "" {
+		return s
+	}
+	return s + offenderSep + tail
+}
+
+// formatOffenders returns the offenders, worst first, cut to fit budget
+// runes, or on OK what was checked.
+func formatOffenders(v verdict, budget int) string {
+	if len(v.Offenders) == 0 {
+		return checkrun.Truncate(okSummary(v), budget)
+	}
 	// Every item after the first takes a separator and a rune at least,
 	// so no more than these can fit: the rest are only counted.
 	fit := min(len(v.Offenders), budget/(len(offenderSep)+1)+1)
@@ -50,10 +101,16 @@ func okSummary(v verdict) string {
 		return "no virtual services configured"
 	}
 	s := plural(v.Services, "service") + ", " + plural(v.RealServers, "real server")
-	if v.Quiescent == 0 {
+	if v.Quiescent == 0 && v.Removed == 0 {
 		return s + ", all available"
 	}
-	return s + ", " + strconv.Itoa(v.Quiescent) + " with weight 0"
+	if v.Quiescent > 0 {
+		s += ", " + strconv.Itoa(v.Quiescent) + " with weight 0"
+	}
+	if v.Removed > 0 {
+		s += ", " + strconv.Itoa(v.Removed) + " removed"
+	}
+	return s
 }
 
 // joinBounded joins items, the first of total, with "; ", keeping as many

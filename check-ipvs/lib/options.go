@@ -1,6 +1,12 @@
 package checkipvs
 
 import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 )
@@ -23,6 +29,38 @@ type options struct {
 	// SyncDaemon is "master" or "backup": that IPVS sync daemon must run
 	// (read over generic netlink). Empty means not checked.
 	SyncDaemon string
+	// WarningCapacity and CriticalCapacity are the minimum share, in
+	// percent, of a service's weight in rotation; 0 is off.
+	WarningCapacity, CriticalCapacity float64
+	// StateFile remembers the pools; "" means the default path, one per
+	// network namespace and procfs root.
+	StateFile string
+	// Forget names removed real servers to forget now; ForgetAll forgets
+	// every one.
+	Forget    []netip.AddrPort
+	ForgetAll bool
+	// ForgetAfter is how long a removed real server is remembered; 0 is
+	// for ever.
+	ForgetAfter time.Duration
+}
+
+// defaultForgetAfter is how long a removed real server is remembered when
+// --forget-after is not given: a week, so that a server that failed on a
+// Friday evening still counts after a long weekend or a holiday, while a
+// server decommissioned without --forget stops warning by itself.
+const defaultForgetAfter = 7 * 24 * time.Hour
+
+// forgets reports whether --forget names rs.
+func (o options) forgets(rs netip.AddrPort) bool {
+	if o.ForgetAll {
+		return true
+	}
+	for _, f := range o.Forget {
+		if f == rs {
+			return true
+		}
+	}
+	return false
 }
 
 // The defaults are the plain rules: every real server should be
@@ -33,7 +71,7 @@ var (
 )
 
 func defaultOptions() options {
-	return options{Warning: defaultWarning, Critical: defaultCritical}
+	return options{Warning: defaultWarning, Critical: defaultCritical, ForgetAfter: defaultForgetAfter}
 }
 
 // flagValues is what go-flags fills in before validation.
@@ -44,18 +82,29 @@ type flagValues struct {
 	Expect     []string `long:"expect" value-name:"PROTO:ADDR:PORT" description:"CRITICAL when this service is not present (repeatable)"`
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
 	//lint:ignore SA5008 go-flags takes one choice tag per allowed value
-	SyncDaemon string `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
-	Version    bool   `long:"version" description:"print the version and exit"`
+	SyncDaemon       string   `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
+	WarningCapacity  string   `long:"warning-capacity" value-name:"N%" description:"WARNING when less than this share of a service's weight is in rotation, a real server out of rotation counting with its last non-zero weight (default: off)"`
+	CriticalCapacity string   `long:"critical-capacity" value-name:"N%" description:"CRITICAL likewise (default: off)"`
+	StateFile        string   `long:"state-file" value-name:"FILE" description:"where the pools are remembered, to count removed real servers (default: a file per network namespace and procfs root under $MACKEREL_PLUGIN_WORKDIR, else the temp dir)"`
+	Forget           []string `long:"forget" value-name:"ADDR:PORT|all" description:"forget this removed real server (repeatable), or all of them, for good; run it once by hand"`
+	ForgetAfter      string   `long:"forget-after" value-name:"DURATION" default:"7d" description:"forget a real server removed longer ago than this, such as 7d, 36h; 0 remembers for ever"`
+	Version          bool     `long:"version" description:"print the version and exit"`
 }
 
 const usageText = `[OPTIONS]
 
 Alerts when an IPVS real server is taken out of rotation (weight 0, as
-keepalived and ldirectord do to a failed server) or a service has no
-available real server left, reading net/ip_vs.
+keepalived's inhibit_on_failure and ldirectord's quiescent checks do, or
+removed from the table, as they do by default) or a service has too few
+available real servers or, with --warning-capacity/--critical-capacity,
+too little of its weight left, reading net/ip_vs. Removed real servers are
+known from a state file that remembers the pools (one per network
+namespace and procfs root, whatever the thresholds), until they return,
+--forget names them, or --forget-after has passed.
 
 Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (net/ip_vs missing or
-unreadable, or a wrong flag).`
+unreadable, or a wrong flag). Of a verdict's parts the worst wins in the
+order OK < WARNING < UNKNOWN < CRITICAL.`
 
 // parseOptions parses the command-line arguments (without the program
 // name).
@@ -83,7 +132,60 @@ func parseOptions(args []string) (options, error) {
 			return options{}, err
 		}
 	}
+	if opts.WarningCapacity, err = parseCapacity("--warning-capacity", fv.WarningCapacity); err != nil {
+		return options{}, err
+	}
+	if opts.CriticalCapacity, err = parseCapacity("--critical-capacity", fv.CriticalCapacity); err != nil {
+		return options{}, err
+	}
+	opts.StateFile = fv.StateFile
+	for _, f := range fv.Forget {
+		if f == "all" {
+			opts.ForgetAll = true
+			continue
+		}
+		rs, err := netip.ParseAddrPort(f)
+		if err != nil || rs.Addr().Zone() != "" {
+			return options{}, fmt.Errorf("--forget %q: want a real server as ADDR:PORT (IPv6 in brackets) or all", f)
+		}
+		opts.Forget = append(opts.Forget, rs)
+	}
+	if opts.ForgetAfter, err = parseForgetAfter(fv.ForgetAfter); err != nil {
+		return options{}, err
+	}
 	return opts, nil
+}
+
+// parseCapacity parses a percentage such as "50%"; "" is off (0).
+func parseCapacity(flag, s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	t, err := threshold.ParseFlag(flag, s)
+	if err != nil {
+		return 0, err
+	}
+	if !t.Percent {
+		return 0, fmt.Errorf("%s %q: want a percentage of the service's weight, such as 50%%", flag, s)
+	}
+	return t.Value, nil
+}
+
+// parseForgetAfter parses a Go duration, or a number of days such as "7d".
+func parseForgetAfter(s string) (time.Duration, error) {
+	bad := fmt.Errorf("--forget-after %q: want a duration such as 7d or 36h, or 0 for ever", s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseFloat(days, 64)
+		if err != nil || n < 0 || n > 100000 {
+			return 0, bad
+		}
+		return time.Duration(n * float64(24*time.Hour)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, bad
+	}
+	return d, nil
 }
 
 func parseServiceSpecs(ss []string) ([]serviceSpec, error) {

@@ -2,9 +2,11 @@ package checkipvs
 
 import (
 	"errors"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
@@ -37,6 +39,17 @@ func TestParseOptions(t *testing.T) {
 		})},
 		{[]string{"-c", "0"}, withDefaults(func(o *options) { o.Critical = threshold.Threshold{} })},
 		{[]string{"--procfs-root", "/host/proc"}, withDefaults(func(o *options) { o.ProcfsRoot = "/host/proc" })},
+		{[]string{"--warning-capacity", "75%", "--critical-capacity=50%"}, withDefaults(func(o *options) {
+			o.WarningCapacity, o.CriticalCapacity = 75, 50
+		})},
+		{[]string{"--state-file", "/var/lib/x", "--forget", "127.0.0.1:8092", "--forget=[2001:db8::1]:80"}, withDefaults(func(o *options) {
+			o.StateFile = "/var/lib/x"
+			o.Forget = []netip.AddrPort{netip.MustParseAddrPort("127.0.0.1:8092"), netip.MustParseAddrPort("[2001:db8::1]:80")}
+		})},
+		{[]string{"--forget", "all"}, withDefaults(func(o *options) { o.ForgetAll = true })},
+		{[]string{"--forget-after", "0"}, withDefaults(func(o *options) { o.ForgetAfter = 0 })},
+		{[]string{"--forget-after", "1.5d"}, withDefaults(func(o *options) { o.ForgetAfter = 36 * time.Hour })},
+		{[]string{"--forget-after", "90m"}, withDefaults(func(o *options) { o.ForgetAfter = 90 * time.Minute })},
 	}
 	for _, tt := range tests {
 		got, err := parseOptions(tt.args)
@@ -64,6 +77,12 @@ func TestParseOptionsRejects(t *testing.T) {
 		{[]string{"TCP:10.0.0.1:80"}, `unexpected argument "TCP:10.0.0.1:80"`},
 		{[]string{"--", "-s"}, `unexpected argument "-s"`},
 		{[]string{"-expect=TCP:10.0.0.1"}, `invalid service "TCP:10.0.0.1": want TCP:ADDR:PORT, IPv6 in brackets`},
+		{[]string{"--critical-capacity", "50"}, `--critical-capacity "50": want a percentage of the service's weight, such as 50%`},
+		{[]string{"--warning-capacity", "150%"}, `--warning-capacity: invalid threshold "150%": a percentage is at most 100%`},
+		{[]string{"--forget", "127.0.0.1"}, `--forget "127.0.0.1": want a real server as ADDR:PORT (IPv6 in brackets) or all`},
+		{[]string{"--forget-after", "a week"}, `--forget-after "a week": want a duration such as 7d or 36h, or 0 for ever`},
+		{[]string{"--forget-after=-1h"}, `--forget-after "-1h": want a duration such as 7d or 36h, or 0 for ever`},
+		{[]string{"--forget-after", "xd"}, `--forget-after "xd": want a duration such as 7d or 36h, or 0 for ever`},
 	}
 	for _, tt := range tests {
 		got, err := parseOptions(tt.args)
@@ -81,7 +100,8 @@ func TestParseOptionsHelp(t *testing.T) {
 			t.Errorf("parseOptions(%q) = %v, want a help request", args, err)
 			continue
 		}
-		for _, want := range []string{"Usage:\n  check-ipvs [OPTIONS]", "--service=PROTO:ADDR:PORT", "--critical-available=N|N%", "--procfs-root=DIR", "3 UNKNOWN"} {
+		for _, want := range []string{"Usage:\n  check-ipvs [OPTIONS]", "--service=PROTO:ADDR:PORT", "--critical-available=N|N%", "--procfs-root=DIR", "3 UNKNOWN",
+			"--warning-capacity=N%", "--critical-capacity=N%", "--state-file=FILE", "--forget=ADDR:PORT|all", "--forget-after=DURATION"} {
 			if !strings.Contains(help.Usage, want) {
 				t.Errorf("parseOptions(%q): usage lacks %q:\n%s", args, want, help.Usage)
 			}

@@ -1,6 +1,8 @@
 // Package checkipvs is the check-ipvs plugin: it alerts when an IPVS real
-// server is taken out of rotation (weight 0) or a service has too few
-// available real servers, reading net/ip_vs through procnet.
+// server is taken out of rotation (weight 0, or removed from the table)
+// or a service has too few available real servers or too little of its
+// weight left, reading net/ip_vs through procnet and remembering the
+// pools in a state file.
 package checkipvs
 
 import (
@@ -9,42 +11,126 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/mackerelio/checkers"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
 // Main runs the check with the command-line arguments (without the program
 // name) and returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
-	return checkrun.Main(checkrun.Check{Program: programName, Name: checkerName, Parse: prepare}, args, stdout, stderr)
+	parse := func(args []string) (func() *checkers.Checker, error) { return prepare(args, stderr) }
+	return checkrun.Main(checkrun.Check{Program: programName, Name: checkerName, Parse: parse}, args, stdout, stderr)
 }
 
 // prepare parses the arguments into the run of the check.
-func prepare(args []string) (func() *checkers.Checker, error) {
+func prepare(args []string, stderr io.Writer) (func() *checkers.Checker, error) {
 	opts, err := parseOptions(args)
 	if err != nil {
 		return nil, err
 	}
-	return func() *checkers.Checker { return run(opts) }, nil
+	return func() *checkers.Checker {
+		return run(opts, runEnv{now: time.Now(), readSyncDaemons: readSyncDaemons, stderr: stderr})
+	}, nil
 }
 
-// run reads net/ip_vs and evaluates it.
-func run(opts options) *checkers.Checker {
+// runEnv is what a run takes from outside its options.
+type runEnv struct {
+	now             time.Time
+	readSyncDaemons func() ([]procnet.IPVSSyncDaemon, error)
+	stderr          io.Writer
+}
+
+// defaultStatePath is one state file per network namespace and procfs
+// root, whatever the thresholds: the pools belong to the host.
+func defaultStatePath(root string) string {
+	return statefile.DefaultPath(programName, []string{"--procfs-root=" + root})
+}
+
+// run reads net/ip_vs, matches it with the remembered pools and judges;
+// with --sync-daemon it also asks the kernel for the sync daemons.
+func run(opts options, env runEnv) *checkers.Checker {
 	procfs := procnet.NewFS(opts.ProcfsRoot)
-	e := newEvaluation(opts)
-	if err := procfs.WalkIPVS(e.add); err != nil {
+	v, notes, err := evaluateTable(procfs, opts, env)
+	if err != nil {
 		return checkers.Unknown(readFailure(procfs, err))
 	}
-	v := e.result()
-	msg := formatVerdict(v)
-	if opts.SyncDaemon == "" {
-		return checkers.NewChecker(v.Status, msg)
+	st := v.Status
+	var tail []string
+	if opts.SyncDaemon != "" {
+		dst, dmsg := checkSyncDaemon(opts.SyncDaemon, env.readSyncDaemons)
+		st = checkrun.Worst(st, dst)
+		tail = append(tail, dmsg)
 	}
-	st, dmsg := checkSyncDaemon(opts.SyncDaemon, readSyncDaemons)
-	return checkers.NewChecker(max(v.Status, st), msg+"; "+dmsg)
+	tail = append(tail, notes...)
+	return checkers.NewChecker(st, formatVerdict(v, st, strings.Join(tail, offenderSep)))
+}
+
+// evaluateTable walks net/ip_vs once with the remembered pools. When the
+// table is what the memory describes (the usual run) that is all: the
+// state is only touched. Without a usable memory (first run, a corrupt or
+// foreign state) the one walk also collects the new memory. Otherwise (a
+// change of the pools, a real server to forget or to let go after
+// --forget-after) it reads the whole memory, walks the table again
+// against it and writes the new memory. It returns notes for the result line when the memory cannot be
+// kept.
+func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, []string, error) {
+	root := procfs.Root()
+	path := opts.StateFile
+	if path == "" {
+		path = defaultStatePath(root)
+	}
+	rem, herr := readStateHeader(path, root)
+	var next *pool
+	if herr != nil {
+		next = &pool{} // no memory: one walk that collects the new one
+	}
+	e := newEvaluationWith(opts, rem.mem, env.now, next)
+	if err := procfs.WalkIPVS(e.add); err != nil {
+		return verdict{}, nil, err
+	}
+	if next == nil {
+		if e.hash.String() == rem.pool && !opts.ForgetAll && len(opts.Forget) == 0 && !anyExpired(rem.mem, env.now, opts.ForgetAfter) {
+			touchState(path, env.now)
+			return e.result(), nil, nil
+		}
+		rem, _ = readState(path, root, true) // no memory when it changed meanwhile into something not ours
+		next = &pool{body: make([]byte, 0, rem.size+rem.size/8)}
+		e = newEvaluationWith(opts, rem.mem, env.now, next)
+		if err := procfs.WalkIPVS(e.add); err != nil {
+			return verdict{}, nil, err
+		}
+	}
+	e.finish()
+	for _, rs := range e.forgotten {
+		fmt.Fprintf(env.stderr, "%s: forgot the removed real server %s (state %s)\n", programName, rs, path)
+	}
+	if (opts.ForgetAll || len(opts.Forget) > 0) && len(e.forgotten) == 0 {
+		fmt.Fprintf(env.stderr, "%s: no removed real server to forget (state %s)\n", programName, path)
+	}
+	var notes []string
+	if err := writeState(path, root, e.hash.String(), next); err != nil {
+		notes = append(notes, fmt.Sprintf("removed real servers not tracked: %v", err))
+	}
+	return e.result(), notes, nil
+}
+
+// anyExpired reports whether a removed real server of mem is due to be
+// forgotten, which rewrites the memory.
+func anyExpired(mem memory, now time.Time, keep time.Duration) bool {
+	for _, mbs := range mem.services {
+		for _, mb := range mbs {
+			if expired(mb, now, keep) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // readFailure explains why net/ip_vs could not be read.

@@ -95,3 +95,12 @@ func (s serviceSpec) String() string {
 	}
 	return s.Protocol + " " + netip.AddrPortFrom(s.Addr, s.Port).String()
 }
+
+// key returns the spec in the --service syntax, which parseServiceSpec
+// reads back: "TCP:10.0.0.1:80", "UDP:[2001:db8::1]:53", "FWM:1".
+func (s serviceSpec) key() string {
+	if s.Protocol == protoFWM {
+		return protoFWM + ":" + strconv.FormatUint(uint64(s.Mark), 10)
+	}
+	return s.Protocol + ":" + netip.AddrPortFrom(s.Addr, s.Port).String()
+}

@@ -21,10 +21,14 @@ type state struct {
 	values map[string]float64
 }
 
-// loadState reads a state file. A missing or unreadable file is no state:
-// saving the new one either replaces it or says why it cannot. An empty,
-// truncated, corrupted or foreign one is no state too, with a reason.
-func loadState(path string) (state, error) {
+// loadState reads a state file for a run at now. A missing or unreadable
+// file is no state: saving the new one either replaces it or says why it
+// cannot. An empty, truncated, corrupted or foreign one is no state too,
+// with a reason, and so is one written after now: the clock stepped back
+// since, and a rate over the gap would be overstated (kept until the
+// clock caught up, the first rate after a one-hour step would be 61
+// times too high); it is replaced by this run's.
+func loadState(path string, now time.Time) (state, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return state{}, nil
@@ -49,7 +53,12 @@ func loadState(path string) (state, error) {
 		return state{}, fmt.Errorf("state file %s has no valid %s, starting afresh", path, lastTimeKey)
 	}
 	delete(values, lastTimeKey)
-	return state{time: time.Unix(int64(t), 0), values: values}, nil
+	written := time.Unix(int64(t), 0)
+	if written.Unix() > now.Unix() {
+		return state{}, fmt.Errorf("state file %s was written %s after this run's time (the clock stepped back?), starting afresh: no rates this run",
+			path, written.Sub(now.Truncate(time.Second)))
+	}
+	return state{time: written, values: values}, nil
 }
 
 // saveState writes the counters of this run atomically, as JSON written

@@ -103,7 +103,7 @@ func (w *Writer) end() {
 func (w *Writer) loadState() {
 	w.loaded = true
 	w.counters = make(map[string]float64, 16)
-	st, err := loadState(w.statePath)
+	st, err := loadState(w.statePath, w.now)
 	if err != nil {
 		w.Warnf("%v", err)
 	}

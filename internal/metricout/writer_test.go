@@ -51,6 +51,8 @@ func TestWriterRates(t *testing.T) {
 		{"counter went back", `{"_lastTime":1799999940,"p.c":1000}`, "", "", false},
 		{"gap too long", `{"_lastTime":1799990000,"p.c":1}`, "", "", false},
 		{"state of this second", `{"_lastTime":1800000000,"p.c":1}`, "", "under a second ago", true},
+		{"state from the future (clock stepped back an hour)", `{"_lastTime":1800003600,"p.c":1}`, "", "written 1h0m0s after this run's time (the clock stepped back?), starting afresh", false},
+		{"state a second ahead", `{"_lastTime":1800000001,"p.c":1}`, "", "written 1s after this run's time", false},
 		{"empty state", ``, "", "not valid JSON", false},
 		{"truncated state", `{"_lastTime":17999`, "", "not valid JSON", false},
 		{"foreign state", `[1,2,3]`, "", "not valid JSON", false},
@@ -108,7 +110,7 @@ func TestStateRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		t.Fatalf("saved state is not JSON: %v\n%s", err, b)
 	}
-	st, err := loadState(path)
+	st, err := loadState(path, t0)
 	if err != nil || !st.time.Equal(t0) || len(st.values) != len(values) {
 		t.Fatalf("loaded %+v, %v", st, err)
 	}
@@ -116,5 +118,32 @@ func TestStateRoundTrip(t *testing.T) {
 		if st.values[k] != v {
 			t.Errorf("%s = %v, want %v", k, st.values[k], v)
 		}
+	}
+}
+
+// After the clock stepped back an hour, the state from the future is
+// replaced at once (one line on stderr), and the next run a minute later
+// gives the true rate, not one over the hour that never was.
+func TestWriterStateFromTheFuture(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, []byte(`{"_lastTime":1800003600,"p.c":100}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runAt := func(now time.Time, v uint64) (string, string) {
+		var out, errs bytes.Buffer
+		w := NewWriter(&out, &errs, "p", path, now)
+		w.Counter("c", v)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return out.String(), errs.String()
+	}
+	out, errs := runAt(t0, 160)
+	if out != "" || strings.Count(errs, "the clock stepped back?") != 1 || strings.Count(errs, "\n") != 1 {
+		t.Errorf("first run after the step: output %q, stderr %q; want no rate and one line saying why", out, errs)
+	}
+	out, errs = runAt(t0.Add(time.Minute), 220)
+	if out != "p.c\t60\t1800000060\n" || errs != "" {
+		t.Errorf("next run: output %q, stderr %q; want the rate of 60 per minute, nothing on stderr", out, errs)
 	}
 }

@@ -21,9 +21,15 @@ import (
 // prints.
 func startKeepalived(t *testing.T) {
 	t.Helper()
+	startKeepalivedWith(t, kernel.KeepalivedConf)
+}
+
+// startKeepalivedWith is startKeepalived with the configuration config.
+func startKeepalivedWith(t *testing.T, config string) {
+	t.Helper()
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(conf, []byte(kernel.KeepalivedConf), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	logf, err := os.Create(filepath.Join(dir, "keepalived.log"))

@@ -28,6 +28,9 @@ type row struct {
 	argv  []string
 	// state is the metric plugin's -tempfile, aged before each run.
 	state string
+	// removeBefore is a state file deleted before each run, so that every
+	// run is a first run (check-ipvs: a changed pool).
+	removeBefore string
 
 	wall, user, sys []time.Duration
 	maxRSS          int64 // KiB, the largest of all runs
@@ -95,6 +98,9 @@ func (s *series) run(w io.Writer) {
 func (r *row) once(capture bool) {
 	if r.state != "" {
 		ageState(r.state, 60*time.Second)
+	}
+	if r.removeBefore != "" {
+		os.Remove(r.removeBefore)
 	}
 	self, err := os.Executable()
 	if err != nil {

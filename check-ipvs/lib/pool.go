@@ -1,0 +1,92 @@
+package checkipvs
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strconv"
+
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+// poolHash fingerprints the table as read: every service and every real
+// server with its weight, in table order. The memory is rewritten only
+// when the fingerprint differs from the remembered one, so that a run on
+// an unchanged table of 100,000 real servers reads one line of state and
+// writes nothing. A change of order alone also rewrites it, harmlessly.
+type poolHash struct{ h uint64 }
+
+func newPoolHash() poolHash { return poolHash{h: 0x6a09e667f3bcc908} }
+
+func (p *poolHash) mix(x uint64) {
+	p.h ^= x
+	p.h *= 0x9e3779b97f4a7c15
+	p.h ^= p.h >> 29
+}
+
+func (p *poolHash) mixAddr(a netip.Addr) {
+	b := a.As16()
+	p.mix(binary.LittleEndian.Uint64(b[:8]))
+	p.mix(binary.LittleEndian.Uint64(b[8:]) ^ uint64(a.BitLen()))
+}
+
+// addService mixes in a service line; its real servers follow, each by
+// addRealServer.
+func (p *poolHash) addService(svc *procnet.Service) {
+	var proto uint64
+	for i := 0; i < len(svc.Protocol); i++ {
+		proto = proto<<8 | uint64(svc.Protocol[i])
+	}
+	p.mix(proto)
+	p.mixAddr(svc.Addr)
+	p.mix(uint64(svc.Port)<<32 | uint64(svc.FirewallMark))
+	p.mix(uint64(len(svc.RealServers)))
+}
+
+// addRealServer mixes in one real server: an IPv4 one, the usual case, in
+// a single step (address, port and weight in 64 bits).
+func (p *poolHash) addRealServer(rs *procnet.RealServer) {
+	if rs.Addr.Is4() {
+		a := rs.Addr.As4()
+		p.mix(uint64(binary.BigEndian.Uint32(a[:]))<<32 | uint64(rs.Port)<<16 | uint64(rs.Weight&0xffff) ^ uint64(rs.Weight>>16)<<48)
+		return
+	}
+	p.mixAddr(rs.Addr)
+	p.mix(uint64(rs.Port)<<32 | uint64(rs.Weight))
+}
+
+func (p poolHash) String() string { return strconv.FormatUint(p.h, 16) }
+
+// pool is the memory being rewritten: the body lists every real server in
+// the table with its last non-zero weight, one service after another; the
+// header lists what a run on an unchanged table needs, the removed real
+// servers and the last weights of those at weight 0.
+type pool struct {
+	body        []byte
+	lastService serviceSpec
+	started     bool
+	removed     []stateMember
+	weights     []stateMember
+}
+
+func (p *pool) addPresent(spec serviceSpec, rs netip.AddrPort, weight, last uint32) {
+	if !p.started || spec != p.lastService {
+		p.started, p.lastService = true, spec
+		p.body = append(p.body, "S "...)
+		p.body = append(p.body, spec.key()...)
+		p.body = append(p.body, '\n')
+	}
+	p.body = appendHexAddrPort(p.body, rs)
+	p.body = append(p.body, ' ')
+	p.body = strconv.AppendUint(p.body, uint64(last), 10)
+	p.body = append(p.body, '\n')
+	if weight == 0 && last > 0 {
+		p.weights = append(p.weights, stateMember{Service: spec.key(), RealServer: rs.String(), Weight: last})
+	}
+}
+
+func (p *pool) addRemoved(spec serviceSpec, mbs []member) {
+	for _, mb := range mbs {
+		p.removed = append(p.removed, stateMember{Service: spec.key(), RealServer: mb.RealServer.String(),
+			Weight: mb.LastWeight, LastSeen: mb.LastSeen})
+	}
+}
