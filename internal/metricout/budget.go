@@ -41,6 +41,7 @@ func (b *Budget) Fits(n int) bool { return b.Max == 0 || n <= b.Max }
 type Ranked struct {
 	Name   string
 	Weight uint64
+	Cost   int // metrics it costs, for Fill
 }
 
 // Keep chooses at most n of items and returns their names. Without a
@@ -94,6 +95,36 @@ func Keep(w *Writer, group string, items []Ranked, n int) map[string]bool {
 		w.Remember(memory+k.Name, 1)
 	}
 	return set
+}
+
+// Fill chooses items whose costs add up to at most budget: those chosen
+// last run (remembered under group) first, then the others, each group
+// heaviest first, skipping an item that does not fit for a cheaper one
+// after it.
+func Fill(w *Writer, group string, items []Ranked, budget int) map[string]bool {
+	memory := "kept." + group + "."
+	order := slices.Clone(items)
+	slices.SortFunc(order, func(a, b Ranked) int {
+		_, aKept := w.Recall(memory + a.Name)
+		_, bKept := w.Recall(memory + b.Name)
+		return cmp.Or(-cmp.Compare(b2i(aKept), b2i(bKept)), cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
+	})
+	set := map[string]bool{}
+	for _, it := range order {
+		if it.Cost <= budget {
+			budget -= it.Cost
+			set[it.Name] = true
+			w.Remember(memory+it.Name, 1)
+		}
+	}
+	return set
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Notice writes msg to stderr once: when it differs from the notice of

@@ -12,7 +12,7 @@ import (
 )
 
 func TestKeep(t *testing.T) {
-	items := []Ranked{{"a", 5}, {"b", 3}, {"c", 9}, {"d", 3}}
+	items := []Ranked{{Name: "a", Weight: 5}, {Name: "b", Weight: 3}, {Name: "c", Weight: 9}, {Name: "d", Weight: 3}}
 	tests := []struct {
 		name    string
 		kept    []string // remembered from the previous run
