@@ -1,7 +1,10 @@
 package ipvs
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,5 +99,55 @@ func TestBudgetOnHosts(t *testing.T) {
 				t.Errorf("connections: %v active, %v inactive printed; every real server: %v, %v", active, inactive, allActive, allInactive)
 			}
 		})
+	}
+}
+
+// TestBusiestServicesAreSticky runs the plugin on a table of five
+// services of which -max-metrics 21 keeps three and other, changing one
+// service's connections between runs: the services kept change only when
+// one left out has more than twice the connections of the least kept.
+func TestBusiestServicesAreSticky(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	root := t.TempDir()
+	state := filepath.Join(t.TempDir(), "s.json")
+	write := func(conns [5]int) {
+		var b strings.Builder
+		b.WriteString("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n")
+		for i, c := range conns {
+			fmt.Fprintf(&b, "TCP  0A00000%d:0050 wlc \n  -> 0A00010%d:0050      Route   1      0          %d        \n", i+1, i+1, c)
+		}
+		if err := os.MkdirAll(filepath.Join(root, "net"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, "net", "ip_vs"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kept := func() []string {
+		res := testbin.Run(t, bin, nil, "-max-metrics", "21", "-procfs-root", root, "-tempfile", state)
+		testbin.AgeState(t, state)
+		var ids []string
+		for k := range testbin.ValueMap(t, res.Stdout) {
+			if id, ok := strings.CutSuffix(strings.TrimPrefix(k, "proc.net.ip_vs."), ".real_servers.total"); ok {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	for i, step := range []struct {
+		conns [5]int
+		want  []string
+	}{
+		{[5]int{100, 90, 80, 70, 10}, []string{"TCP_10_0_0_1_80", "TCP_10_0_0_2_80", "TCP_10_0_0_3_80", "other"}},
+		{[5]int{100, 90, 80, 150, 10}, []string{"TCP_10_0_0_1_80", "TCP_10_0_0_2_80", "TCP_10_0_0_3_80", "other"}},
+		{[5]int{100, 90, 80, 200, 10}, []string{"TCP_10_0_0_1_80", "TCP_10_0_0_2_80", "TCP_10_0_0_4_80", "other"}},
+		{[5]int{100, 90, 80, 70, 10}, []string{"TCP_10_0_0_1_80", "TCP_10_0_0_2_80", "TCP_10_0_0_4_80", "other"}},
+		{[5]int{100, 90, 80, 70, 10}, []string{"TCP_10_0_0_1_80", "TCP_10_0_0_2_80", "TCP_10_0_0_4_80", "other"}},
+	} {
+		write(step.conns)
+		if got := kept(); !slices.Equal(got, step.want) {
+			t.Errorf("run %d, connections %v: printed %v, want %v", i+1, step.conns, got, step.want)
+		}
 	}
 }
