@@ -34,6 +34,7 @@ func WriteDefinitions(w io.Writer, prefix string, graphs map[string]mp.Graphs) e
 
 // Units of Mackerel graphs used by the plugins.
 const (
-	UnitInteger = "integer"
-	UnitBytes   = "bytes"
+	UnitInteger    = "integer"
+	UnitBytes      = "bytes"
+	UnitPercentage = "percentage"
 )

@@ -62,6 +62,14 @@ func (w *Writer) GaugeKey(key []byte, v uint64) {
 // Counter records a monotonically increasing counter and writes its
 // per-minute rate since the previous run, when there is an honest one.
 func (w *Writer) Counter(key string, v uint64) {
+	if rate, ok := w.Rate(key, v); ok {
+		w.Float(key, rate)
+	}
+}
+
+// Rate records a counter as Counter does and returns its per-minute rate
+// without writing it, for values computed from several rates.
+func (w *Writer) Rate(key string, v uint64) (float64, bool) {
 	if !w.loaded {
 		w.loadState()
 	}
@@ -70,15 +78,37 @@ func (w *Writer) Counter(key string, v uint64) {
 	w.counters[full] = cur
 	last, ok := w.last.values[full]
 	if !ok {
-		return
+		return 0, false
 	}
-	rate, ok := perMinute(last, cur, w.elapsed())
-	if !ok {
-		return
-	}
+	return perMinute(last, cur, w.elapsed())
+}
+
+// Float writes a value that need not be a whole number, such as a rate.
+func (w *Writer) Float(key string, v float64) {
 	w.begin(key)
-	w.line = strconv.AppendFloat(w.line, rate, 'f', -1, 64)
+	w.line = strconv.AppendFloat(w.line, v, 'f', -1, 64)
 	w.end()
+}
+
+// memoryPrefix marks what a plugin remembers between runs in the state
+// file, apart from its counters: "_" as the helper's own "_lastTime".
+const memoryPrefix = "_"
+
+// Remember keeps v under key for the next run (Recall).
+func (w *Writer) Remember(key string, v float64) {
+	if !w.loaded {
+		w.loadState()
+	}
+	w.counters[memoryPrefix+key] = v
+}
+
+// Recall returns what the previous run remembered under key.
+func (w *Writer) Recall(key string) (float64, bool) {
+	if !w.loaded {
+		w.loadState()
+	}
+	v, ok := w.last.values[memoryPrefix+key]
+	return v, ok
 }
 
 // Warnf writes one line to stderr about something skipped.

@@ -15,6 +15,7 @@ import (
 // Sizes of a tree.
 type Sizes struct {
 	ARPRows       int // rows of net/arp
+	ARPDevices    int // devices of the rows, named as on a busy node (DeviceName); 0: the 8 of devices
 	Services      int // services of net/ip_vs
 	RealPerSvc    int // real servers per service
 	PerCPURows    int // CPU rows of net/ip_vs_stats_percpu
@@ -57,7 +58,7 @@ var Files = map[string][]string{
 func Write(root string, sz Sizes) (Stats, error) {
 	var st Stats
 	w := treeWriter{root: root}
-	w.file("net/arp", func(b *bufio.Writer) { st.ARPRows, st.ARPPermanent, st.ARPProxy = arp(b, sz.ARPRows) })
+	w.file("net/arp", func(b *bufio.Writer) { st.ARPRows, st.ARPPermanent, st.ARPProxy = arp(b, sz.ARPRows, sz.ARPDevices) })
 	w.file("net/stat/arp_cache", func(b *bufio.Writer) { neighStat(b, sz.ARPRows) })
 	w.file("net/stat/ndisc_cache", func(b *bufio.Writer) { neighStat(b, 12) })
 	for _, fam := range []string{"ipv4", "ipv6"} {
@@ -105,18 +106,45 @@ func (t *treeWriter) text(rel, s string) {
 	t.file(rel, func(b *bufio.Writer) { b.WriteString(s) })
 }
 
+// DeviceName is the name of the i-th device of a node with many: four
+// eth, two bond, then in turn a Calico (cali + 11 hex digits), a veth
+// (veth + 8 hex digits) and a tap device, with a device of a family of
+// its own every 25th (wg3, ib4, docker7...).
+func DeviceName(i int) string {
+	switch {
+	case i < 4:
+		return fmt.Sprintf("eth%d", i)
+	case i < 6:
+		return fmt.Sprintf("bond%d", i-4)
+	case i%25 == 0:
+		own := []string{"wg", "ib", "docker", "vxlan", "br-", "tun", "gre", "ipip", "sit", "dummy", "macvlan", "geneve"}
+		return fmt.Sprintf("%s%d", own[i/25%len(own)], i)
+	}
+	h := uint64(i) * 0x9e3779b97f4a7c15
+	switch i % 3 {
+	case 0:
+		return fmt.Sprintf("cali%011x", h>>20)
+	case 1:
+		return fmt.Sprintf("veth%08x", h>>32)
+	}
+	return fmt.Sprintf("tap%d", i)
+}
+
 // arp writes net/arp as net/ipv4/arp.c prints it: neighbour rows in a
 // deterministic mix of complete (0x2, 70%), incomplete (0x0, 15%) and
 // permanent (0x6, 15%), then about 1% proxy rows (0xc), which the kernel
 // lists after the neighbour table. Every HW address has 6 bytes, so
 // prometheus/procfs parses every row too.
-func arp(b *bufio.Writer, rows int) (total, permanent, proxy int) {
+func arp(b *bufio.Writer, rows, ndev int) (total, permanent, proxy int) {
 	b.WriteString("IP address       HW type     Flags       HW address            Mask     Device\n")
 	rng := rand.New(rand.NewPCG(1, 2))
 	proxies := rows / 100
 	for i := range rows {
 		ip := fmt.Sprintf("10.%d.%d.%d", i>>16&0xff, i>>8&0xff, i&0xff)
 		flags, hw, dev := 0x2, "00:00:00:00:00:00", devices[i%len(devices)]
+		if ndev > 0 {
+			dev = DeviceName(i % ndev)
+		}
 		if i >= rows-proxies {
 			flags, dev = 0xc, "*"
 			if i%2 == 0 {

@@ -20,7 +20,9 @@ type run struct {
 // runPlugin runs a metric plugin with a state file.
 func runPlugin(t *testing.T, name, state string, args ...string) run {
 	t.Helper()
-	res := testbin.Run(t, kernel.Bin(t, name), nil, append([]string{"-tempfile", state}, args...)...)
+	// -max-metrics 0: every value, to compare with ipvsadm; the default
+	// budget is tested on fixture trees (the plugins' budget_test.go).
+	res := testbin.Run(t, kernel.Bin(t, name), nil, append([]string{"-max-metrics", "0", "-tempfile", state}, args...)...)
 	_, stamp := testbin.Values(t, res.Stdout)
 	return run{res: res, values: testbin.ValueMap(t, res.Stdout), stamp: stamp}
 }

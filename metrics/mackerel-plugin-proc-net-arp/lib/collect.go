@@ -1,8 +1,6 @@
 package arp
 
 import (
-	"sort"
-
 	mp "github.com/mackerelio/go-mackerel-plugin-helper"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
@@ -13,24 +11,38 @@ type plugin struct{ opts *options }
 func (p plugin) Graphs() map[string]mp.Graphs { return graphs() }
 
 // Validate checks the plugin's own flags.
-func (p plugin) Validate() error { return p.opts.SourceFlags.Validate() }
+func (p plugin) Validate() error {
+	if err := p.opts.SourceFlags.Validate(); err != nil {
+		return err
+	}
+	return p.opts.Budget.Validate()
+}
 
 func (p plugin) Collect(w *metricout.Writer) int {
 	nr := procnet.NewNeighReader(procnet.NewFS(p.opts.ProcfsRoot), p.opts.Source)
+	families := []procnet.Family{procnet.Inet, procnet.Inet6}
+	tables := make([]procnet.NeighTableReading, len(families))
+	fixed := 0
+	for i, f := range families {
+		tables[i] = nr.Table(f)
+		fixed += tableKeys(tables[i])
+	}
 	read := 0
-	if !p.opts.tableOnly && p.collectRows(w, nr) {
+	if !p.opts.tableOnly && p.collectRows(w, nr, fixed) {
 		read++
 	}
-	for _, f := range []procnet.Family{procnet.Inet, procnet.Inet6} {
-		read += collectTable(w, nr.Table(f), f)
+	for i, f := range families {
+		read += collectTable(w, tables[i], f)
 	}
 	return read
 }
 
 // collectRows writes the counts of this namespace's entries: the rows of
 // net/arp (read, or computed from the dump by the file's rule), and with
-// a dump the true states of both families and the IPv6 rows per device.
-func (p plugin) collectRows(w *metricout.Writer, nr procnet.NeighReader) bool {
+// a dump the true states of both families and the IPv6 rows per device,
+// the devices within what -max-metrics leaves once the others keys
+// (tableKeys of them elsewhere) are counted.
+func (p plugin) collectRows(w *metricout.Writer, nr procnet.NeighReader, others int) bool {
 	var rows procnet.NeighRows
 	var err error
 	if p.opts.Target != "" {
@@ -43,15 +55,40 @@ func (p plugin) collectRows(w *metricout.Writer, nr procnet.NeighReader) bool {
 		return false
 	}
 	sum := rows.ARP
+	sections := []deviceSection{{"devices.", sum}}
+	others += 1 + countKeys
+	if rows.Dump != nil {
+		sections = append(sections, deviceSection{"ipv6_devices.", rows.Dump.IPv6.Rows})
+		others += 2 * int(procnet.NeighNone)
+	}
+	groups := p.deviceGroups(w, sections, others)
 	w.Gauge("size", sum.Total())
 	writeCounts(w, "states.", sum.ARPCounts)
-	writeDevices(w, "devices.", sum)
+	writeGroups(w, "devices.", groups[0])
 	if d := rows.Dump; d != nil {
 		writeStates(w, "neigh_ipv4.", &d.IPv4)
 		writeStates(w, "neigh_ipv6.", &d.IPv6)
-		writeDevices(w, "ipv6_devices.", d.IPv6.Rows)
+		writeGroups(w, "ipv6_devices.", groups[1])
 	}
 	return true
+}
+
+// tableKeys is how many keys collectTable writes for t, rates counted.
+func tableKeys(t procnet.NeighTableReading) int {
+	n := 0
+	if t.StatsErr == nil {
+		n += 2 // entries, forced_gc_runs
+		if t.Stats.HasTableFulls {
+			n++
+		}
+		if !t.StatsFromNetlink {
+			n++ // unresolved_discards
+		}
+	}
+	if t.ThreshErr == nil {
+		n += 3
+	}
+	return n
 }
 
 // writeStates writes every state but NONE, 0 included.
@@ -61,16 +98,8 @@ func writeStates(w *metricout.Writer, prefix string, c *procnet.NeighCounts) {
 	}
 }
 
-func writeDevices(w *metricout.Writer, prefix string, sum procnet.ARPSummary) {
-	devices := make([]string, 0, len(sum.PerDevice))
-	for d := range sum.PerDevice {
-		devices = append(devices, d)
-	}
-	sort.Strings(devices)
-	for _, d := range devices {
-		writeCounts(w, prefix+deviceKey(d)+".", *sum.PerDevice[d])
-	}
-}
+// countKeys is how many keys writeCounts writes.
+const countKeys = 4
 
 func writeCounts(w *metricout.Writer, prefix string, c procnet.ARPCounts) {
 	w.Gauge(prefix+"complete", c.Complete)

@@ -153,7 +153,8 @@ func TestNeighStatesMatchIPNeigh(t *testing.T) {
 	ns := stateNS(t)
 	for attempt := 1; ; attempt++ {
 		before4, before6 := ipNeighStates(t, ns, "-4"), ipNeighStates(t, ns, "-6")
-		res := ns.Run(t, nil, bin, "-tempfile", filepath.Join(t.TempDir(), "s"))
+		// Every device (five groups of rows do not fit the default budget).
+		res := ns.Run(t, nil, bin, "-max-metrics", "0", "-tempfile", filepath.Join(t.TempDir(), "s"))
 		after4, after6 := ipNeighStates(t, ns, "-4"), ipNeighStates(t, ns, "-6")
 		if !reflect.DeepEqual(before4, after4) || !reflect.DeepEqual(before6, after6) {
 			if attempt == 5 {
@@ -217,7 +218,7 @@ func TestNetlinkRowsEqualTheFile(t *testing.T) {
 		return m
 	}
 	run := func(args ...string) map[string]float64 {
-		res := ns.Run(t, nil, bin, append([]string{"-tempfile", filepath.Join(t.TempDir(), "s")}, args...)...)
+		res := ns.Run(t, nil, bin, append([]string{"-max-metrics", "0", "-tempfile", filepath.Join(t.TempDir(), "s")}, args...)...)
 		// In a namespace the files of the global table are hidden, which
 		// -source procfs says; the rows must not be skipped.
 		if res.ExitCode != 0 || strings.Contains(res.Stderr, "ARP rows") || (len(args) == 0 && res.Stderr != "") {
@@ -247,5 +248,70 @@ func TestNetlinkRowsEqualTheFile(t *testing.T) {
 			}
 		}
 		return
+	}
+}
+
+// TestRealKernelBudgetOnAPodNode is the node of issue 20: 150 veth "pod"
+// interfaces in a namespace, an IPv4 and an IPv6 neighbour on each. By
+// default the plugin prints at most 50 metrics on its second run (rates
+// included): the devices folded into their name family, veth, whose rows
+// are every device's; -max-metrics 0 prints all 1,233.
+func TestRealKernelBudgetOnAPodNode(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	ns := testbin.NewNetNS(t)
+	var batch bytes.Buffer
+	const pods = 150
+	for i := range pods {
+		dev := fmt.Sprintf("veth%08x", uint32(i)*0x9e3779b1)
+		fmt.Fprintf(&batch, "link add %s type veth peer name pod%d\nlink set %s up\nlink set pod%d up\n", dev, i, dev, i)
+		fmt.Fprintf(&batch, "neigh add 10.80.%d.%d lladdr 02:00:00:00:%02x:%02x dev %s nud permanent\n", i/250, i%250+1, i/256, i%256, dev)
+		fmt.Fprintf(&batch, "neigh add 2001:db8:80::%x lladdr 02:00:00:00:%02x:%02x dev %s nud permanent\n", i+1, i/256, i%256, dev)
+	}
+	ns.Batch(t, batch.Bytes())
+	run := func(args ...string) (first, second testbin.Result) {
+		state := filepath.Join(t.TempDir(), "s.json")
+		args = append(args, "-tempfile", state)
+		first = ns.Run(t, nil, bin, args...)
+		testbin.AgeState(t, state)
+		second = ns.Run(t, nil, bin, args...)
+		if first.ExitCode != 0 || second.ExitCode != 0 {
+			t.Fatalf("%q: exit %d, %d; stderr %q, %q", args, first.ExitCode, second.ExitCode, first.Stderr, second.Stderr)
+		}
+		return first, second
+	}
+	first, second := run()
+	vals := testbin.ValueMap(t, second.Stdout)
+	_, every := run("-max-metrics", "0")
+	all := testbin.ValueMap(t, every.Stdout)
+	t.Logf("%d metrics by default, %d with -max-metrics 0", len(vals), len(all))
+	if len(vals) > 50 {
+		t.Errorf("%d metrics by default, want at most 50:\n%s", len(vals), second.Stdout)
+	}
+	if !strings.Contains(first.Stderr, "printed per name family") || strings.Count(first.Stderr, "\n") != 1 || second.Stderr != "" {
+		t.Errorf("want one notice on the first run only: %q, then %q", first.Stderr, second.Stderr)
+	}
+	if len(all) != 33+pods*8 {
+		t.Errorf("-max-metrics 0: %d metrics, want %d", len(all), 33+pods*8)
+	}
+	for _, p := range []string{"devices.", "ipv6_devices."} {
+		for _, st := range []string{"complete", "incomplete", "permanent", "proxy"} {
+			var folded, whole float64
+			for k, v := range vals {
+				if strings.HasPrefix(k, "proc.net.arp."+p) && strings.HasSuffix(k, "."+st) {
+					folded += v
+				}
+			}
+			for k, v := range all {
+				if strings.HasPrefix(k, "proc.net.arp."+p) && strings.HasSuffix(k, "."+st) {
+					whole += v
+				}
+			}
+			if folded != whole || st == "permanent" && whole != pods {
+				t.Errorf("%s*.%s: %v printed by default, %v over every device (want %d permanent)", p, st, folded, whole, pods)
+			}
+		}
+		if got := vals["proc.net.arp."+p+"veth.permanent"]; got != pods {
+			t.Errorf("%sveth.permanent = %v, want %d", p, got, pods)
+		}
 	}
 }

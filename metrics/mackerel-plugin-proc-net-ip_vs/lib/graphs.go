@@ -6,17 +6,21 @@ import (
 )
 
 // graphs are wildcard graphs over services (#) and real servers (*), so
-// that services added after the agent started are graphed too. Within
+// that services added after the agent started are graphed too. The
+// summaries printed when the real servers do not fit -max-metrics are in
+// the same graphs: "all" for the sum of a service's real servers (no real
+// server id is a word), "other" for the services folded (no service id
+// is a word either). Within
 // one wildcard graph no metric name is a prefix of another.
 func graphs() map[string]mp.Graphs {
 	return map[string]mp.Graphs{
 		"#.weight": {Label: "IPVS real server weight", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
 			{Name: "*", Label: "Weight"},
 		}},
-		"#.active_conns": {Label: "IPVS real server active connections", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+		"#.active_conns": {Label: "IPVS real server active connections (all: the service's sum)", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
 			{Name: "*", Label: "Active connections"},
 		}},
-		"#.inactive_conns": {Label: "IPVS real server inactive connections", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+		"#.inactive_conns": {Label: "IPVS real server inactive connections (all: the service's sum)", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
 			{Name: "*", Label: "Inactive connections"},
 		}},
 		"#.real_servers": {Label: "IPVS real servers per service", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{

@@ -24,20 +24,34 @@ func Main(args []string, stdout, stderr io.Writer) int {
 type options struct {
 	metricout.Options
 	metricout.SourceFlags
+	metricout.Budget
 	realServerTraffic bool
 }
+
+// defaultMaxMetrics holds every real server of a small director (a few
+// services of a few real servers each, with their traffic) and is the
+// ip_vs plugin's bound on any other.
+const defaultMaxMetrics = 150
+
+// minMaxMetrics is the keys printed whatever the table (rates, sync
+// daemons) and other, with its traffic.
+const minMaxMetrics = 5 + 2 + 4 + 5
 
 func newFlagSet(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	o.Options.Register(fs, "proc.net.ip_vs")
 	o.SourceFlags.Register(fs, "path of the ip_vs file (default: net/ip_vs below the procfs root)",
 		"auto: IPVS generic netlink (per-service traffic, sync daemons; needs root) when reading the live /proc, else files; netlink; procfs: files only")
+	o.Budget.Register(fs, defaultMaxMetrics, minMaxMetrics)
 	fs.BoolVar(&o.realServerTraffic, "real-server-traffic", false, "also the traffic of every real server (netlink; five series per real server, and a dump per service)")
 	return fs
 }
 
 func (o *options) validate() error {
 	if err := o.SourceFlags.Validate(); err != nil {
+		return err
+	}
+	if err := o.Budget.Validate(); err != nil {
 		return err
 	}
 	if o.realServerTraffic && o.Source == procnet.SourceProcfs {

@@ -54,12 +54,13 @@ func (p plugin) collectNetlink(w *metricout.Writer, fsys procnet.FS, nl *procnet
 	}
 	p.collectSyncDaemons(w, nl)
 	if p.opts.realServerTraffic {
-		sw := newServiceWriter(w)
-		for i := range svcs {
-			s := &svcs[i]
-			sw.write(&s.Service, &s.Stats, s.RealServerStats)
+		walk := func(fn serviceFunc) error {
+			for i := range svcs {
+				fn(&svcs[i].Service, &svcs[i].Stats, svcs[i].RealServerStats)
+			}
+			return nil
 		}
-		return true
+		return p.writeServices(w, walk, shape{traffic: true, realServerTraffic: true, global: globalKeys(true)})
 	}
 	traffic := make(map[string]procnet.IPVSCounters, len(svcs))
 	var id []byte

@@ -38,8 +38,14 @@ func TestFirstRunPrintsNothingAndKeepsEveryCPU(t *testing.T) {
 	bin := testbin.Build(t, pkg)
 	state := filepath.Join(t.TempDir(), "s.json")
 	res := testbin.Run(t, bin, nil, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)
-	if res.ExitCode != 0 || res.Stdout != "" || res.Stderr != "" {
+	// 24 rows: the summary, said once.
+	notice := name + ": 24 CPU rows would print 120 metrics, over -max-metrics 50: printing the max, mean and min over CPUs and the busiest CPU's share under cpus. (21 metrics); -max-metrics 0 prints every CPU row\n"
+	if res.ExitCode != 0 || res.Stdout != "" || res.Stderr != notice {
 		t.Fatalf("exit %d stdout %q stderr %q", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	testbin.AgeState(t, state)
+	if res := testbin.Run(t, bin, nil, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state); res.Stderr != "" || !strings.Contains(res.Stdout, "cpus.rows.count\t24\t") {
+		t.Errorf("second run: stderr %q (the notice again?), stdout\n%s", res.Stderr, res.Stdout)
 	}
 	b, err := os.ReadFile(state)
 	if err != nil {
@@ -66,7 +72,7 @@ func TestRatesOverTwoRuns(t *testing.T) {
 	if err := os.WriteFile(state, []byte(stateOf(last, prev)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res := testbin.Run(t, bin, nil, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)
+	res := testbin.Run(t, bin, nil, "-max-metrics", "0", "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)
 	if res.ExitCode != 0 || res.Stderr != "" {
 		t.Fatalf("exit %d stderr %q", res.ExitCode, res.Stderr)
 	}
@@ -116,6 +122,9 @@ func TestBadInput(t *testing.T) {
 		{"negative -cpus", []string{"-cpus", "-1"}, 2, "-cpus must not be negative"},
 		{"non-numeric -cpus", []string{"-cpus", "four"}, 2, `invalid value "four" for flag -cpus`},
 		{"bad prefix", []string{"-metric-key-prefix", "a b"}, 2, "invalid -metric-key-prefix"},
+		{"-max-metrics below the summary", []string{"-max-metrics", "20"}, 2, "-max-metrics 20: want 0 (no limit) or at least 21"},
+		{"negative -max-metrics", []string{"-max-metrics", "-1"}, 2, "-max-metrics -1: want 0 (no limit) or at least 21"},
+		{"non-numeric -max-metrics", []string{"-max-metrics", "many"}, 2, `invalid value "many" for flag -max-metrics`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,14 +152,20 @@ func TestMetaDefinesEveryKey(t *testing.T) {
 	if err := os.WriteFile(state, []byte(stateOf(time.Now().Unix()-60, prev)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res := testbin.Run(t, bin, nil, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)
-	vals := testbin.ValueMap(t, res.Stdout)
-	if len(vals) != 24*5 {
-		t.Errorf("%d values, want 120 (24 CPUs)", len(vals))
-	}
-	for k := range vals {
-		if !testbin.Defined(graphs, k) {
-			t.Errorf("%s belongs to no graph definition", k)
+	for _, tt := range []struct {
+		args []string
+		keys int
+	}{{[]string{"-max-metrics", "0"}, 24 * 5}, {nil, summaryMetrics}} {
+		os.WriteFile(state, []byte(stateOf(time.Now().Unix()-60, prev)), 0o600)
+		res := testbin.Run(t, bin, nil, append(tt.args, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)...)
+		vals := testbin.ValueMap(t, res.Stdout)
+		if len(vals) != tt.keys {
+			t.Errorf("%v: %d values, want %d", tt.args, len(vals), tt.keys)
+		}
+		for k := range vals {
+			if !testbin.Defined(graphs, k) {
+				t.Errorf("%s belongs to no graph definition", k)
+			}
 		}
 	}
 }

@@ -14,13 +14,15 @@ const name = "mackerel-plugin-proc-net-ip_vs_stats_percpu"
 
 type options struct {
 	metricout.Options
+	metricout.Budget
 	// cpus keeps only CPU ids below it; 0 keeps every row present.
 	cpus int
 }
 
 func newFlagSet(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	o.Register(fs, "proc.net.ip_vs_stats_percpu")
+	o.Options.Register(fs, "proc.net.ip_vs_stats_percpu")
+	o.Budget.Register(fs, defaultMaxMetrics, summaryMetrics)
 	fs.IntVar(&o.cpus, "cpus", 0, "report only CPU ids below this number (default: every CPU row present)")
 	return fs
 }
@@ -32,10 +34,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return metricout.Main(newFlagSet(&o), &o.Options, plugin{&o}, args, stdout, stderr)
 }
 
-// Validate checks -cpus.
+// defaultMaxMetrics lets every row of up to 10 CPUs print.
+const defaultMaxMetrics = 50
+
+// Validate checks -cpus and -max-metrics.
 func (p plugin) Validate() error {
 	if p.opts.cpus < 0 {
 		return errors.New("-cpus must not be negative")
 	}
-	return nil
+	return p.opts.Budget.Validate()
 }

@@ -42,6 +42,7 @@ var (
 	maxWait   = flag.Duration("max-wait", 10*time.Minute, "wait at most this long for the load to fall")
 	outFile   = flag.String("o", "", "also write the report to this file")
 	writeTree = flag.String("write-tree", "", "only write the generated tree below this directory, for runs by hand")
+	baseline  = flag.String("baseline", "", "directory of the metric plugins of another commit, timed in the same series as -bin's (before and after a change)")
 )
 
 func main() {
@@ -127,6 +128,7 @@ func run(w io.Writer) error {
 	cat := s.add(kindCat, "cat (the 10 files)", catFiles("arp", "check-arp-table"), "")
 	ra := s.add(kindRef, "procfsref arp", ref("arp"), "")
 	arp := s.add(kindBin, arpPlugin, []string{bin(arpPlugin), "-procfs-root", root, "-tempfile", state("arp")}, state("arp"))
+	addBaseline(s, arpPlugin, root, state)
 	chk := s.add(kindBin, "check-arp-table (refines: reads net/arp)", []string{bin("check-arp-table"), "--procfs-root", root, "--state-file", state("check")}, "")
 	s.add(kindBin, arpPlugin+" -table-only", []string{bin(arpPlugin), "-table-only", "-procfs-root", root, "-tempfile", state("arp-t")}, state("arp-t"))
 	s.add(kindBin, "check-arp-table, below warning (--gc-thresh3 1000000)", []string{bin("check-arp-table"), "--procfs-root", root, "--gc-thresh3", "1000000", "--state-file", state("check-b")}, "")
@@ -143,6 +145,8 @@ func run(w io.Writer) error {
 	ri := s.add(kindRef, "procfsref ipvs", ref("ipvs"), "")
 	rs := s.add(kindRef, "procfsref ipvs-summary", ref("ipvs-summary"), "")
 	ipvs := s.add(kindBin, ipvsPlugin, []string{bin(ipvsPlugin), "-procfs-root", root, "-tempfile", state("ipvs")}, state("ipvs"))
+	s.add(kindBin, ipvsPlugin+" -max-metrics 0", []string{bin(ipvsPlugin), "-max-metrics", "0", "-procfs-root", root, "-tempfile", state("ipvs-all")}, state("ipvs-all"))
+	addBaseline(s, ipvsPlugin, root, state)
 	// Its state remembers the pools; the table does not change between
 	// runs, so each run reads the first line of it and writes nothing.
 	civs := s.add(kindBin, "check-ipvs", []string{bin("check-ipvs"), "--procfs-root", root, "--state-file", state("check-ipvs")}, "")
@@ -162,6 +166,7 @@ func run(w io.Writer) error {
 	s.add(kindCat, "cat net/ip_vs_stats_percpu", catFiles("ip_vs_stats_percpu"), "")
 	rp := s.add(kindRef, "procfsref percpu", ref("percpu"), "")
 	pc := s.add(kindBin, percpuPlugin, []string{bin(percpuPlugin), "-procfs-root", root, "-tempfile", state("percpu")}, state("percpu"))
+	addBaseline(s, percpuPlugin, root, state)
 	s.run(w)
 	v.faster(pc, rp, 5)
 	v.rss(s)
@@ -173,6 +178,15 @@ func run(w io.Writer) error {
 	}
 	v.print(w)
 	return nil
+}
+
+// addBaseline adds the -baseline build of a metric plugin to a series.
+func addBaseline(s *series, plugin, root string, state func(string) string) {
+	if *baseline == "" {
+		return
+	}
+	st := state(plugin + "-baseline")
+	s.add(kindBin, plugin+" (baseline)", []string{filepath.Join(*baseline, plugin), "-procfs-root", root, "-tempfile", st}, st)
 }
 
 // machine describes the host.

@@ -1,0 +1,143 @@
+package metricout
+
+import (
+	"cmp"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"slices"
+)
+
+// Budget is -max-metrics: how many metrics a run may print, rates
+// counted, since Mackerel bills every metric of a host beyond its
+// allowance (200 per Standard host, shared with the agent's own).
+type Budget struct {
+	// Max is the limit; 0 means none.
+	Max int
+	min int
+}
+
+// Register adds -max-metrics with the plugin's default; min is the least
+// a plugin can fold down to (its fixed keys and the folded groups).
+func (b *Budget) Register(fs *flag.FlagSet, def, min int) {
+	b.min = min
+	fs.IntVar(&b.Max, "max-metrics", def, fmt.Sprintf("print at most this many metrics, folding the rest into summaries and other (0: no limit, every item; else at least %d)", min))
+}
+
+// Validate checks -max-metrics.
+func (b *Budget) Validate() error {
+	if b.Max != 0 && b.Max < b.min {
+		return fmt.Errorf("-max-metrics %d: want 0 (no limit) or at least %d", b.Max, b.min)
+	}
+	return nil
+}
+
+// Fits reports whether n metrics fit the budget.
+func (b *Budget) Fits(n int) bool { return b.Max == 0 || n <= b.Max }
+
+// Ranked is an item competing for one of a limited number of places,
+// such as a service or a family of devices; Weight ranks it (the
+// heaviest first, then by name).
+type Ranked struct {
+	Name   string
+	Weight uint64
+	Cost   int // metrics it costs, for Fill
+}
+
+// Keep chooses at most n of items and returns their names. Without a
+// previous choice it takes the n heaviest. With one, remembered in w's
+// state under group, an item kept last run stays kept unless one left
+// out is more than twice as heavy (and heavier by more than one): small
+// changes of weight do not change the keys printed.
+func Keep(w *Writer, group string, items []Ranked, n int) map[string]bool {
+	ranked := slices.Clone(items)
+	slices.SortFunc(ranked, func(a, b Ranked) int {
+		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
+	})
+	memory := "kept." + group + "."
+	var incumbents, others []Ranked
+	for _, it := range ranked {
+		if _, ok := w.Recall(memory + it.Name); ok {
+			incumbents = append(incumbents, it)
+		} else {
+			others = append(others, it)
+		}
+	}
+	n = max(0, min(n, len(ranked)))
+	var kept []Ranked
+	if len(incumbents) >= n {
+		kept, others = incumbents[:n], append(others, incumbents[n:]...)
+		slices.SortFunc(others, func(a, b Ranked) int {
+			return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
+		})
+	} else {
+		fill := n - len(incumbents)
+		kept, others = append(incumbents, others[:fill]...), others[fill:]
+	}
+	// kept is ordered heaviest first within incumbents and newcomers; find
+	// the lightest each time a challenger may take its place.
+	for len(others) > 0 && len(kept) > 0 {
+		light := 0
+		for i, k := range kept {
+			if k.Weight < kept[light].Weight || k.Weight == kept[light].Weight && k.Name > kept[light].Name {
+				light = i
+			}
+		}
+		c := others[0]
+		if c.Weight <= 2*kept[light].Weight+1 {
+			break
+		}
+		kept[light], others = c, others[1:]
+	}
+	set := make(map[string]bool, len(kept))
+	for _, k := range kept {
+		set[k.Name] = true
+		w.Remember(memory+k.Name, 1)
+	}
+	return set
+}
+
+// Fill chooses items whose costs add up to at most budget: those chosen
+// last run (remembered under group) first, then the others, each group
+// heaviest first, skipping an item that does not fit for a cheaper one
+// after it.
+func Fill(w *Writer, group string, items []Ranked, budget int) map[string]bool {
+	memory := "kept." + group + "."
+	order := slices.Clone(items)
+	slices.SortFunc(order, func(a, b Ranked) int {
+		_, aKept := w.Recall(memory + a.Name)
+		_, bKept := w.Recall(memory + b.Name)
+		return cmp.Or(-cmp.Compare(b2i(aKept), b2i(bKept)), cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
+	})
+	set := map[string]bool{}
+	for _, it := range order {
+		if it.Cost <= budget {
+			budget -= it.Cost
+			set[it.Name] = true
+			w.Remember(memory+it.Name, 1)
+		}
+	}
+	return set
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Notice writes msg to stderr once: when it differs from the notice of
+// the previous run (remembered by a hash in the state), so that the
+// agent, which logs every stderr line of every run, logs a fold when it
+// first happens or changes, not once a minute. An empty msg (nothing
+// folded) is remembered too, so that a fold coming back is told again.
+func Notice(w *Writer, msg string) {
+	h := fnv.New32a()
+	h.Write([]byte(msg))
+	sum := float64(h.Sum32())
+	if last, ok := w.Recall("notice"); (!ok || last != sum) && msg != "" {
+		w.Warnf("%s", msg)
+	}
+	w.Remember("notice", sum)
+}

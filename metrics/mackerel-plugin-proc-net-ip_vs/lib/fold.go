@@ -1,0 +1,121 @@
+package ipvs
+
+import (
+	"fmt"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+// otherID is the services folded beyond the busiest: no service id (a
+// protocol name first) can be it.
+const otherID = "other"
+
+// writeFolded writes a table that does not fit -max-metrics: a summary
+// of every service when they all fit, else of the busiest (by current
+// connections; sticky, see metricout.Keep) and of the rest summed as
+// other, so that the services printed and other add up to the table; then,
+// with what is left, the real servers of the busiest summarised services
+// (a second walk of the table, which on a live table may have changed
+// since the first: the detail is that walk's, the summary the first's).
+func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svcs []service) bool {
+	limit := p.opts.Budget.Max
+	per := sh.summaryKeys()
+	places := len(svcs)
+	if sh.global+places*per > limit {
+		places = max(0, (limit-sh.global-per)/per)
+	}
+	ranked := make([]metricout.Ranked, len(svcs))
+	for i := range svcs {
+		s := &svcs[i]
+		ranked[i] = metricout.Ranked{Name: s.id, Weight: s.activeConns + s.inactiveConns, Cost: sh.realServerKeys() * int(s.realServers)}
+	}
+	kept := metricout.Keep(w, "services", ranked, places)
+	left := limit - sh.global - len(kept)*per
+	if len(kept) < len(svcs) {
+		left -= per
+	}
+	var candidates []metricout.Ranked
+	for _, r := range ranked {
+		if kept[r.Name] {
+			candidates = append(candidates, r)
+		}
+	}
+	detail := metricout.Fill(w, "detail", candidates, left)
+
+	msg := fmt.Sprintf("%s: every real server does not fit -max-metrics %d: services summarised (real_servers, active_conns.all, inactive_conns.all", name, limit)
+	if sh.traffic {
+		msg += ", traffic"
+	}
+	msg += ")"
+	if len(kept) < len(svcs) {
+		msg += fmt.Sprintf(", the %d with the most connections kept and the rest summed as other", len(kept))
+	}
+	if len(detail) > 0 {
+		msg += fmt.Sprintf(", the real servers of %d of them", len(detail))
+	}
+	metricout.Notice(w, msg+"; -max-metrics 0 prints every real server")
+
+	var other service
+	var otherRates [len(trafficParts)]float64
+	var otherHonest [len(trafficParts)]bool
+	folded := false
+	for i := range svcs {
+		s := &svcs[i]
+		if kept[s.id] {
+			writeSummary(w, s.id, s)
+			if s.hasTraffic {
+				writeTraffic(w, s.id, &s.traffic)
+			}
+			continue
+		}
+		folded = true
+		other.realServers += s.realServers
+		other.available += s.available
+		other.activeConns += s.activeConns
+		other.inactiveConns += s.inactiveConns
+		if s.hasTraffic {
+			// The rate of other is the sum of its services' rates, each
+			// from its own counter: a service moving into other brings its
+			// rate, not its whole counter.
+			for j, part := range trafficParts {
+				if r, ok := w.Rate(s.id+part.key, part.of(&s.traffic)); ok {
+					otherRates[j] += r
+					otherHonest[j] = true
+				}
+			}
+		}
+	}
+	if folded {
+		writeSummary(w, otherID, &other)
+		for j, part := range trafficParts {
+			if otherHonest[j] {
+				w.Float(otherID+part.key, otherRates[j])
+			}
+		}
+	}
+	if len(detail) == 0 {
+		return true
+	}
+	t := newTable(w)
+	t.quiet = true
+	err := walk(func(s *procnet.Service, _ *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
+		if !t.read(s, rsTraffic) || !detail[string(t.key)] {
+			return
+		}
+		svcLen := len(t.key)
+		for i := range t.servers {
+			t.key = writeRealServer(w, t.key, svcLen, &t.servers[i], nilUnless(rsTraffic != nil, t.serversTraffic), i)
+		}
+		t.key = t.key[:svcLen]
+	})
+	return p.walked(w, err)
+}
+
+// writeSummary writes the sums of a service's real servers.
+func writeSummary(w *metricout.Writer, id string, s *service) {
+	w.Gauge(id+".real_servers.total", s.realServers)
+	w.Gauge(id+".real_servers.available", s.available)
+	w.Gauge(id+".active_conns.all", s.activeConns)
+	w.Gauge(id+".inactive_conns.all", s.inactiveConns)
+}

@@ -1,0 +1,107 @@
+package ipvs
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+// netlinkDirector is a walk over services x realServers with the traffic
+// netlink gives, every counter grown by minute since the first run.
+func netlinkDirector(services, realServers int, minute uint64, rsTraffic bool) serviceWalk {
+	return func(fn serviceFunc) error {
+		for i := range services {
+			s := procnet.Service{Protocol: "TCP", Addr: netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), Port: 80}
+			var rst []procnet.IPVSCounters
+			for r := range realServers {
+				s.RealServers = append(s.RealServers, procnet.RealServer{Addr: netip.AddrFrom4([4]byte{10, 1, byte(i), byte(r)}), Port: 80, Weight: 1, ActiveConns: uint64(i * r)})
+				rst = append(rst, procnet.IPVSCounters{Conns: minute * uint64(r+1)})
+			}
+			t := procnet.IPVSCounters{Conns: minute * uint64(i+1), InPackets: minute, OutPackets: minute, InBytes: minute, OutBytes: minute}
+			if !rsTraffic {
+				rst = nil
+			}
+			fn(&s, &t, rst)
+		}
+		return nil
+	}
+}
+
+// TestBudgetWithNetlinkTraffic counts the keys of the services over
+// netlink (traffic rates per service, and per real server with
+// -real-server-traffic), which fixture trees cannot give, on a second
+// run, with the global keys (5 rates, 2 sync daemons) added.
+func TestBudgetWithNetlinkTraffic(t *testing.T) {
+	tests := []struct {
+		services, realServers int
+		rsTraffic             bool
+		args                  []string
+		keys                  int
+		otherConns            float64 // rate of other's new connections, per minute
+	}{
+		{4, 4, false, nil, 7 + 4*(2+5+3*4), -1},
+		{20, 8, false, nil, 7 + 14*9 + 9, 0},
+		{2000, 3, false, nil, 7 + 14*9 + 9, 0},
+		{3, 4, true, nil, 7 + 3*(2+5+8*4), -1},
+		{4, 4, true, nil, 7 + 4*9 + 3*8*4, -1}, // 163 as before: the real servers of 3
+		{20, 8, true, nil, 7 + 14*9 + 9, 0},
+		{20, 8, false, []string{"-max-metrics", "0"}, 7 + 20*(2+5+3*8), -1},
+		{6, 8, false, []string{"-max-metrics", "100"}, 7 + 6*9 + 1*24, -1},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("%dx%d rs-traffic %v %v", tt.services, tt.realServers, tt.rsTraffic, tt.args)
+		t.Run(name, func(t *testing.T) {
+			var o options
+			if err := newFlagSet(&o).Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			p := plugin{&o}
+			state := filepath.Join(t.TempDir(), "s.json")
+			sh := shape{traffic: true, realServerTraffic: tt.rsTraffic, global: globalKeys(true)}
+			now := time.Unix(1_800_000_000, 0)
+			var out, errs bytes.Buffer
+			for minute := range uint64(2) {
+				out.Reset()
+				w := metricout.NewWriter(&out, &errs, "p", state, now.Add(time.Duration(minute)*time.Minute))
+				if !p.writeServices(w, netlinkDirector(tt.services, tt.realServers, minute, tt.rsTraffic), sh) {
+					t.Fatal("writeServices failed")
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			if got := len(lines) + sh.global; got != tt.keys {
+				t.Errorf("%d keys with the global ones, want %d:\n%s", got, tt.keys, out.String())
+			}
+			if tt.otherConns < 0 {
+				return
+			}
+			// other's rate is the sum of the folded services' rates: each
+			// service i grew by i+1 connections in the minute.
+			var kept, folded float64
+			for _, l := range lines {
+				f := strings.Split(l, "\t")
+				var v float64
+				fmt.Sscan(f[1], &v)
+				switch {
+				case f[0] == "p.other.service_conns.new":
+					folded = v
+				case strings.HasSuffix(f[0], ".service_conns.new"):
+					kept += v
+				}
+			}
+			n := float64(tt.services)
+			if kept+folded != n*(n+1)/2 || folded == 0 {
+				t.Errorf("new connections per minute: %v kept + %v other, want %v in all", kept, folded, n*(n+1)/2)
+			}
+		})
+	}
+}

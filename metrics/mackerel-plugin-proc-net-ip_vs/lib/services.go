@@ -1,0 +1,268 @@
+package ipvs
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
+)
+
+// serviceFunc receives one service: its traffic when netlink gave it,
+// and its real servers' traffic (in the order of s.RealServers) with
+// -real-server-traffic. s and its slices are only valid during the call.
+type serviceFunc func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters)
+
+// serviceWalk calls fn for every service of the table, in its order. It
+// can be called twice: the second walk writes the real servers of the
+// services chosen for detail once the whole table has been counted.
+type serviceWalk func(fn serviceFunc) error
+
+// shape is what a service costs in keys.
+type shape struct {
+	traffic           bool // five traffic rates per service (netlink)
+	realServerTraffic bool // five more per real server
+	global            int  // keys besides the services': rates, sync daemons
+}
+
+// globalKeys are the keys printed whatever the services: the five rates
+// of net/ip_vs_stats and, over netlink, the two sync daemons.
+func globalKeys(netlink bool) int {
+	if netlink {
+		return 5 + 2
+	}
+	return 5
+}
+
+func (sh shape) trafficKeys() int {
+	if sh.traffic {
+		return 5
+	}
+	return 0
+}
+
+// realServerKeys is what one real server's detail costs: weight, active
+// and inactive connections, and the traffic with -real-server-traffic.
+func (sh shape) realServerKeys() int {
+	if sh.realServerTraffic {
+		return 8
+	}
+	return 3
+}
+
+// summaryKeys is what a summarised service costs: real servers total and
+// available, active and inactive connections of all of them, traffic.
+func (sh shape) summaryKeys() int { return 4 + sh.trafficKeys() }
+
+// fullKeys is what a service costs printed as before the budget: its
+// real servers, their number and the available ones, and its traffic.
+func (sh shape) fullKeys(realServers int) int {
+	return 2 + sh.trafficKeys() + sh.realServerKeys()*realServers
+}
+
+type realServerKey struct {
+	addr netip.Addr
+	port uint16
+}
+
+// service is what the first walk keeps of a service: its id and sums,
+// and, while the whole table may still fit, its real servers.
+type service struct {
+	id                         string
+	realServers, available     uint64
+	activeConns, inactiveConns uint64
+	traffic                    procnet.IPVSCounters
+	hasTraffic                 bool
+	servers                    []procnet.RealServer   // nil once the table does not fit
+	serversTraffic             []procnet.IPVSCounters // likewise, with -real-server-traffic
+}
+
+// table reads the services, skipping duplicated services and real
+// servers with one stderr line each.
+type table struct {
+	w            *metricout.Writer
+	quiet        bool // a second walk: the first told of the duplicates
+	seenServices map[string]struct{}
+	seenServers  map[realServerKey]struct{}
+	key          []byte
+	// unique real servers of the service being read, and their traffic
+	servers        []procnet.RealServer
+	serversTraffic []procnet.IPVSCounters
+}
+
+func newTable(w *metricout.Writer) *table {
+	return &table{w: w, seenServices: map[string]struct{}{}, seenServers: map[realServerKey]struct{}{}}
+}
+
+// read sets t.key to the service id and t.servers (and serversTraffic)
+// to its real servers without duplicates; false for a duplicated service.
+func (t *table) read(s *procnet.Service, rsTraffic []procnet.IPVSCounters) bool {
+	t.key = appendServiceID(t.key[:0], s)
+	if _, dup := t.seenServices[string(t.key)]; dup {
+		if !t.quiet {
+			t.w.Warnf("%s: skipping duplicated service %s", name, t.key)
+		}
+		return false
+	}
+	t.seenServices[string(t.key)] = struct{}{}
+	clear(t.seenServers)
+	t.servers, t.serversTraffic = t.servers[:0], t.serversTraffic[:0]
+	for i := range s.RealServers {
+		rs := &s.RealServers[i]
+		k := realServerKey{rs.Addr, rs.Port}
+		if _, dup := t.seenServers[k]; dup {
+			if !t.quiet {
+				t.w.Warnf("%s: skipping duplicated real server %s of service %s", name, appendRealServerID(nil, rs), t.key)
+			}
+			continue
+		}
+		t.seenServers[k] = struct{}{}
+		t.servers = append(t.servers, *rs)
+		if rsTraffic != nil {
+			t.serversTraffic = append(t.serversTraffic, rsTraffic[i])
+		}
+	}
+	return true
+}
+
+// writeFull writes the service just read as it was written before the
+// budget: every real server, their number and the available ones, and
+// the traffic; key buffers the keys.
+func writeFull(w *metricout.Writer, key []byte, servers []procnet.RealServer, serversTraffic []procnet.IPVSCounters, traffic *procnet.IPVSCounters) []byte {
+	svcLen := len(key)
+	var available uint64
+	for i := range servers {
+		rs := &servers[i]
+		if rs.Weight > 0 {
+			available++
+		}
+		key = writeRealServer(w, key, svcLen, rs, serversTraffic, i)
+	}
+	w.GaugeKey(append(key[:svcLen], ".real_servers.total"...), uint64(len(servers)))
+	w.GaugeKey(append(key[:svcLen], ".real_servers.available"...), available)
+	if traffic != nil {
+		writeTraffic(w, string(key[:svcLen]), traffic)
+	}
+	return key[:svcLen]
+}
+
+// writeRealServer writes one real server's keys below the service id
+// key[:svcLen].
+func writeRealServer(w *metricout.Writer, key []byte, svcLen int, rs *procnet.RealServer, serversTraffic []procnet.IPVSCounters, i int) []byte {
+	key = appendRealServerID(append(key[:svcLen], ".weight."...), rs)
+	w.GaugeKey(key, uint64(rs.Weight))
+	key = appendRealServerID(append(key[:svcLen], ".active_conns."...), rs)
+	w.GaugeKey(key, rs.ActiveConns)
+	key = appendRealServerID(append(key[:svcLen], ".inactive_conns."...), rs)
+	w.GaugeKey(key, rs.InactiveConns)
+	if serversTraffic != nil {
+		t := &serversTraffic[i]
+		for _, c := range [...]struct {
+			part string
+			v    uint64
+		}{{".conns.", t.Conns}, {".packets_in.", t.InPackets}, {".packets_out.", t.OutPackets}, {".bytes_in.", t.InBytes}, {".bytes_out.", t.OutBytes}} {
+			key = appendRealServerID(append(key[:svcLen], c.part...), rs)
+			w.Counter(string(key), c.v)
+		}
+	}
+	return key
+}
+
+// trafficParts are the traffic keys below a service id, and the counter
+// of each.
+var trafficParts = [...]struct {
+	key string
+	of  func(*procnet.IPVSCounters) uint64
+}{
+	{".service_conns.new", func(c *procnet.IPVSCounters) uint64 { return c.Conns }},
+	{".service_packets.in", func(c *procnet.IPVSCounters) uint64 { return c.InPackets }},
+	{".service_packets.out", func(c *procnet.IPVSCounters) uint64 { return c.OutPackets }},
+	{".service_bytes.in", func(c *procnet.IPVSCounters) uint64 { return c.InBytes }},
+	{".service_bytes.out", func(c *procnet.IPVSCounters) uint64 { return c.OutBytes }},
+}
+
+func writeTraffic(w *metricout.Writer, id string, t *procnet.IPVSCounters) {
+	for _, part := range trafficParts {
+		w.Counter(id+part.key, part.of(t))
+	}
+}
+
+// writeServices writes the services that walk gives within -max-metrics:
+// as before the budget when the whole table fits (fold), else summarised.
+func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) bool {
+	budget := p.opts.Budget
+	t := newTable(w)
+	if budget.Max == 0 {
+		// No limit: every real server, written as the table streams by.
+		metricout.Notice(w, "")
+		err := walk(func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
+			if t.read(s, rsTraffic) {
+				t.key = writeFull(w, t.key, t.servers, nilUnless(rsTraffic != nil, t.serversTraffic), traffic)
+			}
+		})
+		return p.walked(w, err)
+	}
+	var svcs []service
+	keys, fits, copying := sh.global, true, true
+	err := walk(func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
+		if !t.read(s, rsTraffic) {
+			return
+		}
+		svc := service{id: string(t.key), realServers: uint64(len(t.servers))}
+		for i := range t.servers {
+			rs := &t.servers[i]
+			if rs.Weight > 0 {
+				svc.available++
+			}
+			svc.activeConns += rs.ActiveConns
+			svc.inactiveConns += rs.InactiveConns
+		}
+		if traffic != nil {
+			svc.traffic, svc.hasTraffic = *traffic, true
+		}
+		keys += sh.fullKeys(len(t.servers))
+		if fits = fits && budget.Fits(keys); fits {
+			svc.servers = slices.Clone(t.servers)
+			if rsTraffic != nil {
+				svc.serversTraffic = slices.Clone(t.serversTraffic)
+			}
+		} else if copying {
+			for i := range svcs {
+				svcs[i].servers, svcs[i].serversTraffic = nil, nil
+			}
+			copying = false
+		}
+		svcs = append(svcs, svc)
+	})
+	if !p.walked(w, err) {
+		return false
+	}
+	if fits {
+		metricout.Notice(w, "")
+		for i := range svcs {
+			s := &svcs[i]
+			var traffic *procnet.IPVSCounters
+			if s.hasTraffic {
+				traffic = &s.traffic
+			}
+			t.key = writeFull(w, append(t.key[:0], s.id...), s.servers, s.serversTraffic, traffic)
+		}
+		return true
+	}
+	return p.writeFolded(w, walk, sh, svcs)
+}
+
+func nilUnless[T any](ok bool, s []T) []T {
+	if !ok {
+		return nil
+	}
+	return s
+}
+
+func (p plugin) walked(w *metricout.Writer, err error) bool {
+	if err != nil {
+		w.Warnf("%s: skipping services and real servers: %v", name, ipvsHint(err))
+		return false
+	}
+	return true
+}
