@@ -91,10 +91,10 @@ ip addr add 10.1.0.1/16 dev dummy1`)
 	// Every kernel line (5.10, 6.1, 6.12, 7.2) keeps exactly gc_thresh3
 	// entries on the device: the limit is compared with gc_entries, which
 	// leaves out loopback and permanent entries (since 5.0). The total the
-	// kernel reports counts every entry of every device, NOARP ones on lo
-	// included, which `ip neigh show nud all` lists too: after the other
-	// cases' traffic, 6.12 and 7.2 hold one more there than 5.10 and 6.1
-	// (so check-arp-table says 65 of 64 on them, 64 of 64 on the older).
+	// kernel reports counts every entry of every device, as `ip neigh show
+	// nud all` lists them. Seen after the whole suite: 6.12 and 7.2 hold
+	// one entry more than 5.10 and 6.1 outside dummy1, so check-arp-table
+	// says 65 of 64 entries there and 64 of 64 on the older lines.
 	if n := strings.Count(kernel.Sh(t, "ip -4 neigh show dev dummy1"), "\n"); n != 64 {
 		t.Errorf("dummy1 holds %d entries after the overflow, want gc_thresh3 (64)", n)
 	}
