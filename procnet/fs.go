@@ -1,6 +1,7 @@
 package procnet
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -87,6 +88,25 @@ func (fs FS) InNetNS(ns *NetNS) (FS, error) {
 	return fs, nil
 }
 
+// OpenFS is NewFS(root) in the network namespace netns names (OpenNetNS),
+// or in the process's own when netns is "": what a binary's -procfs-root
+// and --netns flags name. The error names the namespace.
+func OpenFS(root, netns string) (FS, error) {
+	fs := NewFS(root)
+	if netns == "" {
+		return fs, nil
+	}
+	ns, err := OpenNetNS(netns)
+	if err != nil {
+		return fs, err
+	}
+	nfs, err := fs.InNetNS(ns)
+	if err != nil {
+		ns.Close()
+	}
+	return nfs, err
+}
+
 // NetNS is the namespace given to InNetNS, nil for the process's own.
 func (fs FS) NetNS() *NetNS { return fs.ns }
 
@@ -118,7 +138,8 @@ func (fs FS) openPath(rel string) string {
 // one.
 func (fs FS) open(rel string) (*os.File, error) {
 	if fs.inNetNS(rel) {
-		return fs.ns.open(fs.openPath(rel))
+		f, err := fs.ns.open(fs.openPath(rel))
+		return f, fs.nameNetNS(rel, err)
 	}
 	return os.Open(fs.openPath(rel))
 }
@@ -127,9 +148,20 @@ func (fs FS) open(rel string) (*os.File, error) {
 // when it belongs to one.
 func (fs FS) readFile(rel string) ([]byte, error) {
 	if fs.inNetNS(rel) {
-		return fs.ns.readFile(fs.openPath(rel))
+		b, err := fs.ns.readFile(fs.openPath(rel))
+		return b, fs.nameNetNS(rel, err)
 	}
 	return os.ReadFile(fs.openPath(rel))
+}
+
+// nameNetNS makes an *os.PathError about rel name the namespace too (its
+// Path becomes fs.Path(rel)); it still wraps the cause.
+func (fs FS) nameNetNS(rel string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) && pe.Path == fs.openPath(rel) {
+		pe.Path = fs.Path(rel)
+	}
+	return err
 }
 
 // parseFile opens rel below the root and hands it to parse together with

@@ -59,7 +59,7 @@ func OpenNetNS(spec string) (*NetNS, error) {
 		case errors.Is(err, iofs.ErrNotExist):
 			return nil, fmt.Errorf("%s: no such namespace: %w", n, err)
 		case errors.Is(err, iofs.ErrPermission):
-			return nil, fmt.Errorf("%s: %w (needs root)", n, err)
+			return nil, fmt.Errorf("%s: %w (needs root; a /proc/PID/ns/net also needs the right to trace PID)", n, err)
 		}
 		return nil, fmt.Errorf("%s: %w", n, err)
 	}
@@ -105,8 +105,14 @@ func (n *NetNS) String() string {
 }
 
 // ID is the namespace's identity, "net:[INODE]" as /proc/PID/ns/net
-// links read: the same namespace whatever name or path it was given by.
-func (n *NetNS) ID() string { return n.id }
+// links read: the same namespace whatever name or path it was given by;
+// "" for a nil NetNS (the process's own namespace).
+func (n *NetNS) ID() string {
+	if n == nil {
+		return ""
+	}
+	return n.id
+}
 
 // Close releases the namespace file.
 func (n *NetNS) Close() error { return n.h.Close() }
