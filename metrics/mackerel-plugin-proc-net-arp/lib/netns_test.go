@@ -1,0 +1,95 @@
+package arp
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+)
+
+// TestNetNSFlagMatchesIPNetnsExec: run from the initial namespace with
+// --netns naming a namespace (by name, by path and as /proc/PID/ns/net of
+// a process sleeping in it), the plugin prints what it prints run inside
+// that namespace with `ip netns exec`: the namespace's entries, from its
+// own rtnetlink dump, and the global table as the namespace sees it. As
+// root only (skipped otherwise: namespaces cannot be made).
+func TestNetNSFlagMatchesIPNetnsExec(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	ns := testbin.NewNetNS(t)
+	ns.KeepReachable(t, ns.Dev)
+	for _, n := range []struct{ addr, mac, nud string }{
+		{"10.77.1.1", "02:00:00:00:01:01", "permanent"},
+		{"10.77.1.2", "02:00:00:00:01:02", "stale"},
+		{"10.77.1.3", "02:00:00:00:01:03", "stale"},
+		{"10.77.1.4", "02:00:00:00:01:04", "reachable"},
+		{"2001:db8:77::10", "02:00:00:00:01:10", "reachable"},
+		{"2001:db8:77::11", "02:00:00:00:01:11", "permanent"},
+	} {
+		ns.IP(t, "neigh", "add", n.addr, "lladdr", n.mac, "dev", ns.Dev, "nud", n.nud)
+	}
+	pid := ns.Sleeper(t)
+
+	inside := ns.Run(t, nil, bin, "-tempfile", filepath.Join(t.TempDir(), "s"))
+	if inside.ExitCode != 0 || inside.Stderr != "" {
+		t.Fatalf("inside: exit %d, stderr %q", inside.ExitCode, inside.Stderr)
+	}
+	want := testbin.ValueMap(t, inside.Stdout)
+	// The oracle itself must show this namespace, or agreeing with it
+	// proves nothing.
+	for k, v := range map[string]float64{
+		"proc.net.arp.size": 4, "proc.net.arp.states.permanent": 1, "proc.net.arp.states.complete": 3,
+		"proc.net.arp.devices.veth0.complete": 3, "proc.net.arp.neigh_ipv4.stale": 2, "proc.net.arp.neigh_ipv4.reachable": 1,
+		"proc.net.arp.neigh_ipv6.reachable": 1, "proc.net.arp.neigh_ipv6.permanent": 1, "proc.net.arp.ipv6_devices.veth0.permanent": 1,
+	} {
+		if got, ok := want[k]; !ok || got != v {
+			t.Errorf("inside the namespace %s = %v (present %v), want %v", k, got, ok, v)
+		}
+	}
+	for _, tt := range []struct{ name, flag, netns string }{
+		{"name", "--netns", ns.Name},
+		{"path", "--netns", "/var/run/netns/" + ns.Name},
+		{"pid", "-netns", fmt.Sprintf("/proc/%d/ns/net", pid)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := testbin.Run(t, bin, nil, tt.flag, tt.netns, "-tempfile", filepath.Join(t.TempDir(), "s"))
+			if res.ExitCode != 0 || res.Stderr != "" {
+				t.Errorf("exit %d, stderr %q", res.ExitCode, res.Stderr)
+			}
+			sameValues(t, testbin.ValueMap(t, res.Stdout), want)
+		})
+	}
+}
+
+// sameValues compares two runs' values key by key. The global table's
+// entry counts may move between the runs (other processes add and drop
+// neighbours), by at most 50; every other value is exact.
+func sameValues(t *testing.T, got, want map[string]float64) {
+	t.Helper()
+	keys := func(m map[string]float64) string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return strings.Join(ks, "\n")
+	}
+	if keys(got) != keys(want) {
+		t.Errorf("keys differ:\n--netns:\n%s\nip netns exec:\n%s", keys(got), keys(want))
+	}
+	for k, w := range want {
+		g, ok := got[k]
+		switch {
+		case !ok:
+		case strings.HasSuffix(k, "_entries"):
+			if math.Abs(g-w) > 50 {
+				t.Errorf("%s = %v, inside %v", k, g, w)
+			}
+		case g != w:
+			t.Errorf("%s = %v, inside %v", k, g, w)
+		}
+	}
+}
