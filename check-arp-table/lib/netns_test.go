@@ -2,6 +2,7 @@ package checkarptable
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
@@ -51,6 +52,19 @@ func TestNetNSFlagMatchesIPNetnsExec(t *testing.T) {
 	// The oracle reads this namespace: its 5 permanent entries are taken
 	// out of the global count (kernels from 5.0 on), and the table comes
 	// from rtnetlink, since the namespace has no net/stat.
+	// The default state is one per namespace read, whatever names it: the
+	// name and the path share one, the check's own namespace has another.
+	dir := t.TempDir()
+	env := []string{"MACKEREL_PLUGIN_WORKDIR=" + dir}
+	for _, args := range [][]string{{"--netns", ns.Name}, {"--netns", "/var/run/netns/" + ns.Name}, nil} {
+		if res := testbin.Run(t, binary(t), env, args...); res.ExitCode != 0 {
+			t.Fatalf("%v: exit %d %q %q", args, res.ExitCode, res.Stdout, res.Stderr)
+		}
+	}
+	if states, _ := filepath.Glob(filepath.Join(dir, "check-arp-table-*.json")); len(states) != 2 {
+		t.Errorf("state files %v, want one for the namespace and one for the check's own", states)
+	}
+
 	kv, err := procnet.NewFS("/proc").KernelVersion()
 	if err != nil {
 		t.Fatal(err)
