@@ -117,6 +117,14 @@ func (n *NetNS) ID() string {
 // Close releases the namespace file.
 func (n *NetNS) Close() error { return n.h.Close() }
 
+// init keeps the main goroutine on the main thread for good. A goroutine
+// that ends locked to its thread ends the thread, except the main thread,
+// which the runtime parks instead; and /proc/self/ns/net and /proc/self/net
+// follow the main thread. With the main thread never free to run other
+// goroutines, no NetNS.do can make it enter a namespace, and the process's
+// own namespace as /proc/self tells it stays the one it started in.
+func init() { runtime.LockOSThread() }
+
 // do runs fn on an OS thread of its own that has entered the namespace.
 // setns(CLONE_NEWNET) changes the calling thread only, so the goroutine
 // locks its thread and never unlocks it: a thread whose namespace changed

@@ -131,6 +131,9 @@ func TestNetNSThreadsNeverReturn(t *testing.T) {
 			t.Fatalf("inside do: %s, want %s", inside, ns.ID())
 		}
 	}
+	if self, _ := os.Readlink("/proc/self/ns/net"); self != own {
+		t.Errorf("the main thread entered %s: /proc/self/ns/net is %s, was %s", ns.ID(), self, own)
+	}
 	var wg sync.WaitGroup
 	seen := make(chan string, 200)
 	for range 200 {
