@@ -25,7 +25,7 @@ type Options struct {
 	fs procnet.FS
 }
 
-// Register adds -metric-key-prefix, -tempfile, -procfs-root and -version
+// Register adds -metric-key-prefix, -tempfile, -procfs-root, -netns and -version
 // to fs. The standard flag package takes both -name and --name.
 func (o *Options) Register(fs *flag.FlagSet, defaultPrefix string) {
 	fs.StringVar(&o.Prefix, "metric-key-prefix", defaultPrefix, "metric key prefix")
