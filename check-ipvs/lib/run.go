@@ -150,6 +150,10 @@ func readFailure(procfs procnet.FS, err error) string {
 		if _, statErr := os.Stat(procfs.Root()); errors.Is(statErr, fs.ErrNotExist) {
 			return fmt.Sprintf("procfs root %s not found", procfs.Root())
 		}
+		if procfs.NetNS() != nil {
+			// Every namespace has the file once the module is loaded.
+			return fmt.Sprintf("%s not found: the ip_vs module is not loaded", path)
+		}
 		return fmt.Sprintf("%s not found: the ip_vs module is not loaded, or the file is hidden from this process (in a container, mount the host's /proc and set --procfs-root or HOST_PROC)", path)
 	case errors.As(err, &pathErr): // also a read error inside a ParseError
 		return fmt.Sprintf("cannot read %s: %v", path, pathErr.Err)
