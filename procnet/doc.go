@@ -8,7 +8,9 @@
 // io.Reader and, where a plugin reads a file by path, a *File function.
 // The netlink readers (DialIPVS, DumpNeighbours, NeighTableFromNetlink)
 // ask the kernel of the calling process's network namespace, and
-// NeighReader chooses between rtnetlink and procfs once. Parsers stream
+// NeighReader chooses between rtnetlink and procfs once. OpenFS (or
+// FS.InNetNS with OpenNetNS) and DialIPVSIn read another network
+// namespace instead; NetNS is the one place that enters one. Parsers stream
 // through one reused buffer and return typed values; a malformed line
 // gives a *ParseError naming the file and the line, and a missing file
 // gives an error that wraps fs.ErrNotExist. The package knows nothing of

@@ -49,9 +49,23 @@ type IPVSNetlink struct {
 	version uint8
 }
 
-// DialIPVS connects to the IPVS family.
-func DialIPVS() (*IPVSNetlink, error) {
-	c, err := genetlink.Dial(nil)
+// DialIPVS connects to the IPVS family of the caller's network namespace.
+func DialIPVS() (*IPVSNetlink, error) { return DialIPVSIn(nil) }
+
+// DialIPVSIn connects to the IPVS family of the network namespace ns
+// (nil: the caller's): the socket is opened inside it, and answers for it
+// from any thread.
+func DialIPVSIn(ns *NetNS) (*IPVSNetlink, error) {
+	var c *genetlink.Conn
+	var err error
+	if ns == nil {
+		c, err = genetlink.Dial(nil)
+	} else {
+		err = ns.do(func() (err error) {
+			c, err = genetlink.Dial(nil)
+			return err
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", IPVSNetlinkSource, err)
 	}

@@ -34,7 +34,13 @@ type rtDumper interface {
 // again; after a few interruptions in a row it gives up with an error
 // rather than return half-counted numbers.
 func DumpNeighbours(fams ...Family) (NeighDump, error) {
-	s, err := openNetlink()
+	return dumpNeighboursIn(nil, fams)
+}
+
+// dumpNeighboursIn is DumpNeighbours of the namespace ns (nil: the
+// caller's).
+func dumpNeighboursIn(ns *NetNS, fams []Family) (NeighDump, error) {
+	s, err := openNetlinkIn(ns)
 	if err != nil {
 		return NeighDump{}, fmt.Errorf("%s: %w", NeighDumpSource, err)
 	}

@@ -13,16 +13,18 @@ type NeighNetlink interface {
 	DumpNeighbours(...Family) (NeighDump, error)
 }
 
-// KernelNetlink asks the running kernel, in the caller's network
-// namespace.
-type KernelNetlink struct{}
+// KernelNetlink asks the running kernel, in the network namespace NetNS,
+// or the caller's when it is nil.
+type KernelNetlink struct{ NetNS *NetNS }
 
-// NeighTable is NeighTableFromNetlink.
-func (KernelNetlink) NeighTable(f Family) (NeighTable, error) { return NeighTableFromNetlink(f) }
+// NeighTable is NeighTableFromNetlink, asked in k's namespace.
+func (k KernelNetlink) NeighTable(f Family) (NeighTable, error) {
+	return neighTableIn(k.NetNS, f)
+}
 
-// DumpNeighbours is the package's DumpNeighbours.
-func (KernelNetlink) DumpNeighbours(fams ...Family) (NeighDump, error) {
-	return DumpNeighbours(fams...)
+// DumpNeighbours is the package's DumpNeighbours, of k's namespace.
+func (k KernelNetlink) DumpNeighbours(fams ...Family) (NeighDump, error) {
+	return dumpNeighboursIn(k.NetNS, fams)
 }
 
 // NeighReader reads the neighbour tables, the entries of this network
@@ -45,7 +47,7 @@ func NewNeighReader(fs FS, src Source) NeighReader {
 	live := fs.IsLive()
 	r := NeighReader{FS: fs, Live: live, Source: src.resolve(live)}
 	if r.Source == SourceNetlink {
-		r.Netlink = KernelNetlink{}
+		r.Netlink = KernelNetlink{NetNS: fs.NetNS()}
 	}
 	return r
 }

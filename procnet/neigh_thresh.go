@@ -3,7 +3,6 @@ package procnet
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path"
 )
 
@@ -34,7 +33,7 @@ func (fs FS) GCThresh(f Family) (GCThresh, error) {
 // readUintFile reads a file holding one decimal number.
 func (fs FS) readUintFile(rel string) (uint64, error) {
 	name := fs.Path(rel)
-	b, err := os.ReadFile(name)
+	b, err := fs.readFile(rel)
 	if err != nil {
 		return 0, err
 	}

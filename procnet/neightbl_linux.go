@@ -55,15 +55,21 @@ func (f Family) addressFamily() uint8 { return addressFamilies[f.known()] }
 // parameter entries of the dump are skipped. The socket belongs to the
 // calling thread's network namespace, but the table it describes is global.
 func NeighTableFromNetlink(f Family) (NeighTable, error) {
-	nt, err := neighTableFromNetlink(f)
+	return neighTableIn(nil, f)
+}
+
+// neighTableIn is NeighTableFromNetlink asked in the namespace ns (nil:
+// the caller's); the table is the same global one.
+func neighTableIn(ns *NetNS, f Family) (NeighTable, error) {
+	nt, err := neighTableFromNetlink(ns, f)
 	if err != nil {
 		return nt, fmt.Errorf("rtnetlink RTM_GETNEIGHTBL %s: %w", f.TableName(), err)
 	}
 	return nt, nil
 }
 
-func neighTableFromNetlink(f Family) (NeighTable, error) {
-	s, err := openNetlink()
+func neighTableFromNetlink(ns *NetNS, f Family) (NeighTable, error) {
+	s, err := openNetlinkIn(ns)
 	if err != nil {
 		return NeighTable{}, err
 	}

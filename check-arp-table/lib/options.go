@@ -20,7 +20,12 @@ type options struct {
 	// GCThresh3 is the user's limit; 0 means read it from the kernel.
 	GCThresh3 uint64
 	Family    procnet.Family
+	// StateFile is where table_fulls is kept; "" (with NetNS only) means
+	// the default of that namespace, known once it is open.
 	StateFile string
+	// NetNS names the network namespace to read: a name from `ip netns`
+	// or a path; "" is the check's own.
+	NetNS string
 }
 
 var (
@@ -35,6 +40,7 @@ type flagValues struct {
 	Family     string  `long:"family" value-name:"inet|inet6" default:"inet" description:"neighbour table: inet (arp_cache) or inet6 (ndisc_cache)"`
 	GCThresh3  *uint64 `long:"gc-thresh3" value-name:"N" description:"the table limit to compare with, instead of the kernel's (needed in a container without rtnetlink)"`
 	ProcfsRoot string  `long:"procfs-root" value-name:"DIR" description:"procfs root to read (default: $HOST_PROC, else /proc); rtnetlink is used only with /proc"`
+	NetNS      string  `long:"netns" value-name:"NAME|PATH" description:"read the neighbour entries of this network namespace, as run inside it: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root); the table's size and limits are global"`
 	StateFile  string  `long:"state-file" value-name:"FILE" description:"where the table_fulls count of the previous run is kept (default: a file under $MACKEREL_PLUGIN_WORKDIR, else the temp dir)"`
 	Version    bool    `long:"version" description:"print the version and exit"`
 }
@@ -60,7 +66,7 @@ func parseOptions(args []string) (options, error) {
 	if err := checkrun.Parse(programName, usageText, &fv, args); err != nil {
 		return options{}, err
 	}
-	opts := options{ProcfsRoot: fv.ProcfsRoot, StateFile: fv.StateFile}
+	opts := options{ProcfsRoot: fv.ProcfsRoot, StateFile: fv.StateFile, NetNS: fv.NetNS}
 	var err error
 	if opts.Warning, err = threshold.ParseFlag("--warning", fv.Warning); err != nil {
 		return options{}, err
@@ -80,10 +86,16 @@ func parseOptions(args []string) (options, error) {
 		}
 		opts.GCThresh3 = *fv.GCThresh3
 	}
-	if opts.StateFile == "" {
-		// Keyed by what selects the table, not by the thresholds: changing
-		// -w must not forget the previous table_fulls.
-		opts.StateFile = statefile.DefaultPath(programName, []string{"--family=" + opts.Family.String(), "--procfs-root=" + procnet.NewFS(opts.ProcfsRoot).Root()})
+	if opts.StateFile == "" && opts.NetNS == "" {
+		opts.StateFile = defaultStateFile(opts, "")
 	}
 	return opts, nil
+}
+
+// defaultStateFile is one state file per family, procfs root and network
+// namespace (netnsID, "" for the check's own): keyed by what selects the
+// table, not by the thresholds, since changing -w must not forget the
+// previous table_fulls.
+func defaultStateFile(opts options, netnsID string) string {
+	return statefile.DefaultPathIn(programName, []string{"--family=" + opts.Family.String(), "--procfs-root=" + procnet.NewFS(opts.ProcfsRoot).Root()}, netnsID)
 }

@@ -26,7 +26,13 @@ func prepare(args []string) (func() *checkers.Checker, error) {
 		return nil, err
 	}
 	return func() *checkers.Checker {
-		fs := procnet.NewFS(opts.ProcfsRoot)
+		fs, err := procnet.OpenFS(opts.ProcfsRoot, opts.NetNS)
+		if err != nil {
+			return checkers.Unknown(err.Error())
+		}
+		if opts.StateFile == "" {
+			opts.StateFile = defaultStateFile(opts, fs.NetNS().ID())
+		}
 		return run(opts, newSources(fs), bootID(fs), time.Now())
 	}, nil
 }

@@ -26,6 +26,9 @@ type options struct {
 	Warning    threshold.Threshold
 	Critical   threshold.Threshold
 	ProcfsRoot string // "" means $HOST_PROC, else /proc
+	// NetNS names the network namespace whose table is read: a name from
+	// `ip netns` or a path; "" is the check's own.
+	NetNS string
 	// SyncDaemon is "master" or "backup": that IPVS sync daemon must run
 	// (read over generic netlink). Empty means not checked.
 	SyncDaemon string
@@ -81,6 +84,7 @@ type flagValues struct {
 	Critical   *string  `short:"c" long:"critical-available" value-name:"N|N%" description:"CRITICAL when fewer real servers of a service than this have weight > 0 (default: 1)"`
 	Expect     []string `long:"expect" value-name:"PROTO:ADDR:PORT" description:"CRITICAL when this service is not present (repeatable)"`
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
+	NetNS      string   `long:"netns" value-name:"NAME|PATH" description:"check the IPVS table of this network namespace: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)"`
 	//lint:ignore SA5008 go-flags takes one choice tag per allowed value
 	SyncDaemon       string   `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
 	WarningCapacity  string   `long:"warning-capacity" value-name:"N%" description:"WARNING when less than this share of a service's weight is in rotation, a real server out of rotation counting with its last non-zero weight (default: off)"`
@@ -114,7 +118,7 @@ func parseOptions(args []string) (options, error) {
 		return options{}, err
 	}
 	opts := defaultOptions()
-	opts.ProcfsRoot, opts.SyncDaemon = fv.ProcfsRoot, fv.SyncDaemon
+	opts.ProcfsRoot, opts.SyncDaemon, opts.NetNS = fv.ProcfsRoot, fv.SyncDaemon, fv.NetNS
 	var err error
 	if opts.Services, err = parseServiceSpecs(fv.Services); err != nil {
 		return options{}, err

@@ -41,21 +41,27 @@ func prepare(args []string, stderr io.Writer) (func() *checkers.Checker, error) 
 
 // runEnv is what a run takes from outside its options.
 type runEnv struct {
-	now             time.Time
-	readSyncDaemons func() ([]procnet.IPVSSyncDaemon, error)
+	now time.Time
+	// readSyncDaemons asks the kernel of the namespace ns (nil: the
+	// check's own).
+	readSyncDaemons func(ns *procnet.NetNS) ([]procnet.IPVSSyncDaemon, error)
 	stderr          io.Writer
 }
 
-// defaultStatePath is one state file per network namespace and procfs
-// root, whatever the thresholds: the pools belong to the host.
-func defaultStatePath(root string) string {
-	return statefile.DefaultPath(programName, []string{"--procfs-root=" + root})
+// defaultStatePath is one state file per network namespace (netnsID, ""
+// for the check's own) and procfs root, whatever the thresholds: the
+// pools belong to the director.
+func defaultStatePath(root, netnsID string) string {
+	return statefile.DefaultPathIn(programName, []string{"--procfs-root=" + root}, netnsID)
 }
 
 // run reads net/ip_vs, matches it with the remembered pools and judges;
 // with --sync-daemon it also asks the kernel for the sync daemons.
 func run(opts options, env runEnv) *checkers.Checker {
-	procfs := procnet.NewFS(opts.ProcfsRoot)
+	procfs, err := procnet.OpenFS(opts.ProcfsRoot, opts.NetNS)
+	if err != nil {
+		return checkers.Unknown(err.Error())
+	}
 	v, notes, err := evaluateTable(procfs, opts, env)
 	if err != nil {
 		return checkers.Unknown(readFailure(procfs, err))
@@ -63,7 +69,8 @@ func run(opts options, env runEnv) *checkers.Checker {
 	st := v.Status
 	var tail []string
 	if opts.SyncDaemon != "" {
-		dst, dmsg := checkSyncDaemon(opts.SyncDaemon, env.readSyncDaemons)
+		read := func() ([]procnet.IPVSSyncDaemon, error) { return env.readSyncDaemons(procfs.NetNS()) }
+		dst, dmsg := checkSyncDaemon(opts.SyncDaemon, read)
 		st = checkrun.Worst(st, dst)
 		tail = append(tail, dmsg)
 	}
@@ -83,7 +90,7 @@ func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, []stri
 	root := procfs.Root()
 	path := opts.StateFile
 	if path == "" {
-		path = defaultStatePath(root)
+		path = defaultStatePath(root, procfs.NetNS().ID())
 	}
 	rem, herr := readStateHeader(path, root)
 	var next *pool
@@ -142,6 +149,10 @@ func readFailure(procfs procnet.FS, err error) string {
 	case errors.Is(err, fs.ErrNotExist):
 		if _, statErr := os.Stat(procfs.Root()); errors.Is(statErr, fs.ErrNotExist) {
 			return fmt.Sprintf("procfs root %s not found", procfs.Root())
+		}
+		if procfs.NetNS() != nil {
+			// Every namespace has the file once the module is loaded.
+			return fmt.Sprintf("%s not found: the ip_vs module is not loaded", path)
 		}
 		return fmt.Sprintf("%s not found: the ip_vs module is not loaded, or the file is hidden from this process (in a container, mount the host's /proc and set --procfs-root or HOST_PROC)", path)
 	case errors.As(err, &pathErr): // also a read error inside a ParseError

@@ -9,9 +9,10 @@ import (
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
-// readSyncDaemons asks the kernel which sync daemons run.
-func readSyncDaemons() ([]procnet.IPVSSyncDaemon, error) {
-	nl, err := procnet.DialIPVS()
+// readSyncDaemons asks the kernel which sync daemons run in the network
+// namespace ns (nil: the check's own).
+func readSyncDaemons(ns *procnet.NetNS) ([]procnet.IPVSSyncDaemon, error) {
+	nl, err := procnet.DialIPVSIn(ns)
 	if err != nil {
 		return nil, err
 	}

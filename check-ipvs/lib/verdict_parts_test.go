@@ -25,7 +25,7 @@ func runFixture(t *testing.T, tree string, daemons []procnet.IPVSSyncDaemon, der
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := func() ([]procnet.IPVSSyncDaemon, error) { return daemons, derr }
+	read := func(*procnet.NetNS) ([]procnet.IPVSSyncDaemon, error) { return daemons, derr }
 	return run(opts, runEnv{now: time.Now(), readSyncDaemons: read, stderr: &bytes.Buffer{}})
 }
 

@@ -8,6 +8,7 @@ import (
 	"regexp"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
 // Options are the flags every metric plugin takes.
@@ -15,15 +16,22 @@ type Options struct {
 	Prefix     string
 	Tempfile   string
 	ProcfsRoot string
-	Version    bool
+	// NetNS is -netns: a name from `ip netns` or a path to a network
+	// namespace file; "" reads the plugin's own namespace.
+	NetNS   string
+	Version bool
+
+	// fs is the procfs root in NetNS, set by OpenFS.
+	fs procnet.FS
 }
 
-// Register adds -metric-key-prefix, -tempfile, -procfs-root and -version
+// Register adds -metric-key-prefix, -tempfile, -procfs-root, -netns and -version
 // to fs. The standard flag package takes both -name and --name.
 func (o *Options) Register(fs *flag.FlagSet, defaultPrefix string) {
 	fs.StringVar(&o.Prefix, "metric-key-prefix", defaultPrefix, "metric key prefix")
 	fs.StringVar(&o.Tempfile, "tempfile", "", "state file for rates (default: one per arguments and network namespace under $MACKEREL_PLUGIN_WORKDIR or the temp dir)")
 	fs.StringVar(&o.ProcfsRoot, "procfs-root", "", "procfs root (default $HOST_PROC, else /proc)")
+	fs.StringVar(&o.NetNS, "netns", "", "read the tables of this network namespace: a name from `ip netns` (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)")
 	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
 }
 
@@ -37,13 +45,33 @@ func (o *Options) Validate() error {
 	return nil
 }
 
+// OpenFS opens the namespace of -netns, if any, and makes the procfs
+// root the plugin reads (FS). The error names the namespace.
+func (o *Options) OpenFS() error {
+	fs, err := procnet.OpenFS(o.ProcfsRoot, o.NetNS)
+	if err != nil {
+		return err
+	}
+	o.fs = fs
+	return nil
+}
+
+// FS is the procfs root to read, in the namespace of -netns; OpenFS
+// makes it. Before OpenFS it is the root in the plugin's own namespace.
+func (o *Options) FS() procnet.FS {
+	if o.fs.Root() == "" {
+		return procnet.NewFS(o.ProcfsRoot)
+	}
+	return o.fs
+}
+
 // StatePath is -tempfile, or a path distinct per program, arguments and
-// network namespace.
+// network namespace: the one of -netns when given.
 func (o *Options) StatePath(program string, args []string) string {
 	if o.Tempfile != "" {
 		return o.Tempfile
 	}
-	return statefile.DefaultPath(program, args)
+	return statefile.DefaultPathIn(program, args, o.FS().NetNS().ID())
 }
 
 // Parse parses args into fs. It returns (false, 0) when the program

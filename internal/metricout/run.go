@@ -57,6 +57,10 @@ func Run(name string, opts *Options, args []string, p Plugin, stdout, stderr io.
 		}
 		return 0
 	}
+	if err := opts.OpenFS(); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
 	w := NewWriter(stdout, stderr, opts.Prefix, opts.StatePath(name, args), time.Now())
 	read := p.Collect(w)
 	if err := w.Close(); err != nil {

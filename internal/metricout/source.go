@@ -25,8 +25,12 @@ func (s *SourceFlags) Register(fs *flag.FlagSet, targetUsage, sourceUsage string
 	fs.StringVar(&s.source, "source", "auto", sourceUsage)
 }
 
-// Validate parses -source; -target, a file, cannot go with -source netlink.
-func (s *SourceFlags) Validate() error {
+// Validate parses -source; -target, a file, cannot go with -source netlink
+// nor with -netns.
+func (s *SourceFlags) Validate(o *Options) error {
+	if s.Target != "" && o.NetNS != "" {
+		return errors.New("-target names a file: it cannot be read with -netns")
+	}
 	src, err := procnet.ParseSource(s.source)
 	if err != nil {
 		return fmt.Errorf("-source %q: want auto, netlink or procfs", s.source)

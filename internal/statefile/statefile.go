@@ -55,8 +55,18 @@ func Dir() string {
 // containers often share one temp dir, and two plugin entries with other
 // arguments must not share a state.
 func DefaultPath(program string, args []string) string {
+	return DefaultPathIn(program, args, "")
+}
+
+// DefaultPathIn is DefaultPath for a binary that reads the tables of the
+// network namespace netnsID ("net:[INODE]", procnet.NetNS.ID), not of its
+// own; "" means its own.
+func DefaultPathIn(program string, args []string, netnsID string) string {
+	if netnsID == "" {
+		netnsID = ownNetnsID()
+	}
 	h := sha256.New()
-	h.Write([]byte(netnsID()))
+	h.Write([]byte(netnsID))
 	for _, a := range args {
 		h.Write([]byte{0})
 		h.Write([]byte(a))
@@ -65,9 +75,9 @@ func DefaultPath(program string, args []string) string {
 	return filepath.Join(Dir(), fmt.Sprintf("%s-%s.json", sanitize(program), sum))
 }
 
-// netnsID names the network namespace of this process, such as
+// ownNetnsID names the network namespace of this process, such as
 // "net:[4026531840]", or "" when it cannot be read.
-func netnsID() string {
+func ownNetnsID() string {
 	id, err := os.Readlink("/proc/self/ns/net")
 	if err != nil {
 		return ""

@@ -46,3 +46,33 @@ func TestDefaultPathDependsOnArgs(t *testing.T) {
 		t.Errorf("path %s not under MACKEREL_PLUGIN_WORKDIR or not named after the program", a)
 	}
 }
+
+// A binary reading another network namespace (--netns) keeps one state
+// per namespace it reads: the named namespace's identity keys the path,
+// and "" is the binary's own.
+func TestDefaultPathInDependsOnNamespace(t *testing.T) {
+	t.Setenv("MACKEREL_PLUGIN_WORKDIR", "/var/tmp/mackerel")
+	args := []string{"--procfs-root=/proc"}
+	own, err := os.Readlink("/proc/self/ns/net")
+	if err != nil {
+		t.Skipf("no network namespace link: %v", err)
+	}
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"net:[4026532001]", "net:[4026532002]", false},
+		{"net:[4026532001]", "net:[4026532001]", true},
+		{"", own, true},
+		{"", "net:[4026532001]", own == "net:[4026532001]"},
+	}
+	for _, tt := range tests {
+		pa, pb := DefaultPathIn("check-ipvs", args, tt.a), DefaultPathIn("check-ipvs", args, tt.b)
+		if (pa == pb) != tt.same {
+			t.Errorf("%q -> %s, %q -> %s: same %v, want %v", tt.a, pa, tt.b, pb, pa == pb, tt.same)
+		}
+	}
+	if DefaultPath("check-ipvs", args) != DefaultPathIn("check-ipvs", args, "") {
+		t.Error("DefaultPath is not DefaultPathIn of the own namespace")
+	}
+}

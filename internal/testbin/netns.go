@@ -1,6 +1,7 @@
 package testbin
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -75,4 +76,46 @@ func (ns *NetNS) Run(tb testing.TB, env []string, bin string, args ...string) Re
 	cmd := exec.Command("ip", append([]string{"netns", "exec", ns.Name, bin}, args...)...)
 	cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", "TMPDIR=" + tb.TempDir()}, env...)
 	return RunCmd(tb, cmd)
+}
+
+// Sleeper starts a process that sleeps inside the namespace (`ip netns
+// exec NAME sh -c 'echo ready; exec sleep 600'`) and returns its pid once
+// it runs there, for tests that name the namespace as /proc/PID/ns/net.
+// It is killed when the test ends.
+func (ns *NetNS) Sleeper(tb testing.TB) int {
+	tb.Helper()
+	cmd := exec.Command("ip", "netns", "exec", ns.Name, "sh", "-c", "echo ready; exec sleep 600")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("ip netns exec %s sleep: %v", ns.Name, err)
+	}
+	tb.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	// ip netns exec execs the shell, which execs sleep: one pid, inside
+	// the namespace once the shell has said so.
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "ready\n" {
+		tb.Fatalf("ip netns exec %s: %q, %v", ns.Name, line, err)
+	}
+	return cmd.Process.Pid
+}
+
+// KeepReachable raises the reachable time of the namespace's devices, so
+// that an entry added as REACHABLE stays so for the length of a test.
+func (ns *NetNS) KeepReachable(tb testing.TB, devs ...string) {
+	tb.Helper()
+	var script bytes.Buffer
+	for _, dev := range devs {
+		for _, fam := range []string{"ipv4", "ipv6"} {
+			fmt.Fprintf(&script, "echo 3600000 > /proc/sys/net/%s/neigh/%s/base_reachable_time_ms\n", fam, dev)
+		}
+	}
+	if out, err := exec.Command("ip", "netns", "exec", ns.Name, "sh", "-ec", script.String()).CombinedOutput(); err != nil {
+		tb.Fatalf("raising the reachable time in %s: %v: %s", ns.Name, err, out)
+	}
 }

@@ -12,14 +12,14 @@ func (p plugin) Graphs() map[string]mp.Graphs { return graphs() }
 
 // Validate checks the plugin's own flags.
 func (p plugin) Validate() error {
-	if err := p.opts.SourceFlags.Validate(); err != nil {
+	if err := p.opts.SourceFlags.Validate(&p.opts.Options); err != nil {
 		return err
 	}
 	return p.opts.Budget.Validate()
 }
 
 func (p plugin) Collect(w *metricout.Writer) int {
-	nr := procnet.NewNeighReader(procnet.NewFS(p.opts.ProcfsRoot), p.opts.Source)
+	nr := procnet.NewNeighReader(p.opts.FS(), p.opts.Source)
 	families := []procnet.Family{procnet.Inet, procnet.Inet6}
 	tables := make([]procnet.NeighTableReading, len(families))
 	fixed := 0

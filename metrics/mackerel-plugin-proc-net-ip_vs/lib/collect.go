@@ -17,7 +17,7 @@ func (p plugin) Graphs() map[string]mp.Graphs { return graphs() }
 func (p plugin) Validate() error { return p.opts.validate() }
 
 func (p plugin) Collect(w *metricout.Writer) int {
-	fsys := procnet.NewFS(p.opts.ProcfsRoot)
+	fsys := p.opts.FS()
 	read := 0
 	switch nl, ok := p.openNetlink(w, fsys); {
 	case nl != nil:

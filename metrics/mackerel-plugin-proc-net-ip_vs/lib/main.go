@@ -48,7 +48,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 }
 
 func (o *options) validate() error {
-	if err := o.SourceFlags.Validate(); err != nil {
+	if err := o.SourceFlags.Validate(&o.Options); err != nil {
 		return err
 	}
 	if err := o.Budget.Validate(); err != nil {

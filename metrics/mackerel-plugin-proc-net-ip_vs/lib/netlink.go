@@ -19,7 +19,7 @@ func (p plugin) openNetlink(w *metricout.Writer, fsys procnet.FS) (nl *procnet.I
 	if p.opts.Source.For(fsys) == procnet.SourceProcfs || auto && p.opts.Target != "" {
 		return nil, true
 	}
-	nl, err := procnet.DialIPVS()
+	nl, err := procnet.DialIPVSIn(fsys.NetNS())
 	switch {
 	case err == nil:
 		return nl, true

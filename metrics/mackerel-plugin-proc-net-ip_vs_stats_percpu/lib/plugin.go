@@ -16,7 +16,7 @@ func (p plugin) Graphs() map[string]mp.Graphs { return graphs() }
 // Collect writes the rates of every CPU row present (ids in decimal), or
 // of the ids below -cpus, when they fit -max-metrics; else their summary.
 func (p plugin) Collect(w *metricout.Writer) int {
-	st, err := procnet.NewFS(p.opts.ProcfsRoot).IPVSStatsPerCPU()
+	st, err := p.opts.FS().IPVSStatsPerCPU()
 	if err != nil {
 		w.Warnf("%s: skipping per-CPU IPVS rates: %v", name, err)
 		return 0

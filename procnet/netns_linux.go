@@ -1,0 +1,186 @@
+package procnet
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// NetNSDir is where `ip netns` keeps its named network namespaces: a
+// --netns value without a slash is a name below it.
+const NetNSDir = "/var/run/netns"
+
+// nsGetNSType is NS_GET_NSTYPE of linux/nsfs.h, _IO(0xb7, 0x3): the
+// CLONE_NEW* type of a namespace file (Linux 4.11).
+const nsGetNSType = 0xb703
+
+// NetNS is a network namespace the tables are read from, other than the
+// process's own. It is the one place in this package that enters a
+// network namespace (NetNS.do); every reader given one (an FS made with
+// FS.InNetNS, DialIPVSIn, a NeighReader on such an FS) opens its netlink
+// sockets and its per-namespace files there, and reads them from any
+// thread afterwards: a socket and an open /proc/net file belong to the
+// namespace they were opened in.
+type NetNS struct {
+	spec string // as the user named it
+	path string
+	h    netns.NsHandle
+	id   string // "net:[INODE]", as /proc/PID/ns/net links read
+}
+
+// OpenNetNS opens the network namespace spec names: a name from `ip
+// netns` (below NetNSDir) or a path to a namespace file, such as
+// /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net. It enters it
+// once on a thread of its own, so that a missing namespace, a file that
+// is not one, and a lack of permission (entering needs CAP_SYS_ADMIN)
+// are one error naming the namespace, before anything is read.
+func OpenNetNS(spec string) (*NetNS, error) {
+	if spec == "" {
+		return nil, errors.New("network namespace: empty name")
+	}
+	n := &NetNS{spec: spec, path: spec}
+	if !strings.Contains(spec, "/") {
+		n.path = filepath.Join(NetNSDir, spec)
+	}
+	h, err := netns.GetFromPath(n.path)
+	if err != nil {
+		err = &os.PathError{Op: "open", Path: n.path, Err: err}
+		switch {
+		case errors.Is(err, iofs.ErrNotExist) && n.path != spec:
+			return nil, fmt.Errorf("%s: no such namespace (ip netns list shows the names in %s): %w", n, NetNSDir, err)
+		case errors.Is(err, iofs.ErrNotExist):
+			return nil, fmt.Errorf("%s: no such namespace: %w", n, err)
+		case errors.Is(err, iofs.ErrPermission):
+			return nil, fmt.Errorf("%s: %w (needs root; a /proc/PID/ns/net also needs the right to trace PID)", n, err)
+		}
+		return nil, fmt.Errorf("%s: %w", n, err)
+	}
+	n.h = h
+	if err := n.check(); err != nil {
+		n.Close()
+		return nil, err
+	}
+	if err := n.do(func() error { return nil }); err != nil {
+		n.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+// check makes sure the file is a network namespace.
+func (n *NetNS) check() error {
+	var sfs unix.Statfs_t
+	if err := unix.Fstatfs(int(n.h), &sfs); err != nil {
+		return fmt.Errorf("%s: %w", n, os.NewSyscallError("fstatfs", err))
+	}
+	if sfs.Type != unix.NSFS_MAGIC {
+		return fmt.Errorf("%s: %s is not a namespace file", n, n.path)
+	}
+	typ, err := unix.IoctlRetInt(int(n.h), nsGetNSType)
+	if err == nil && typ != unix.CLONE_NEWNET {
+		return fmt.Errorf("%s: %s is a namespace of another kind, not a network namespace", n, n.path)
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(int(n.h), &st); err != nil {
+		return fmt.Errorf("%s: %w", n, os.NewSyscallError("fstat", err))
+	}
+	n.id = fmt.Sprintf("net:[%d]", st.Ino)
+	return nil
+}
+
+// String names the namespace as the user did, for messages.
+func (n *NetNS) String() string {
+	if n.path != n.spec {
+		return fmt.Sprintf("network namespace %s (%s)", n.spec, n.path)
+	}
+	return "network namespace " + n.spec
+}
+
+// ID is the namespace's identity, "net:[INODE]" as /proc/PID/ns/net
+// links read: the same namespace whatever name or path it was given by;
+// "" for a nil NetNS (the process's own namespace).
+func (n *NetNS) ID() string {
+	if n == nil {
+		return ""
+	}
+	return n.id
+}
+
+// Close releases the namespace file.
+func (n *NetNS) Close() error { return n.h.Close() }
+
+// init keeps the main goroutine on the main thread for good. A goroutine
+// that ends locked to its thread ends the thread, except the main thread,
+// which the runtime parks instead; and /proc/self/ns/net and /proc/self/net
+// follow the main thread. With the main thread never free to run other
+// goroutines, no NetNS.do can make it enter a namespace, and the process's
+// own namespace as /proc/self tells it stays the one it started in.
+func init() { runtime.LockOSThread() }
+
+// do runs fn on an OS thread of its own that has entered the namespace.
+// setns(CLONE_NEWNET) changes the calling thread only, so the goroutine
+// locks its thread and never unlocks it: a thread whose namespace changed
+// is never handed back to the Go scheduler, it exits with the goroutine.
+// fn must not start goroutines that expect to run in the namespace.
+func (n *NetNS) do(fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
+		if err := netns.Set(n.h); err != nil {
+			err = os.NewSyscallError("setns", err)
+			if errors.Is(err, unix.EPERM) {
+				errc <- fmt.Errorf("%s: entering it needs CAP_SYS_ADMIN (run as root): %w", n, err)
+				return
+			}
+			errc <- fmt.Errorf("%s: entering it: %w", n, err)
+			return
+		}
+		errc <- fn()
+	}()
+	return <-errc
+}
+
+// open opens path from a thread inside the namespace. /proc/self/net
+// shows the namespace of the process's first thread, so a file of
+// /proc/net is opened as /proc/thread-self/net/...; the open file keeps
+// showing the namespace it was opened in, from whichever thread reads it.
+func (n *NetNS) open(path string) (*os.File, error) {
+	var f *os.File
+	err := n.do(func() (err error) {
+		f, err = os.Open(path)
+		return err
+	})
+	return f, err
+}
+
+// readFile is os.ReadFile of a file opened inside the namespace.
+func (n *NetNS) readFile(path string) ([]byte, error) {
+	f, err := n.open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// openNetlinkIn opens a NETLINK_ROUTE socket in ns, or in the caller's
+// namespace when ns is nil.
+func openNetlinkIn(ns *NetNS) (*nlSocket, error) {
+	if ns == nil {
+		return openNetlink()
+	}
+	var s *nlSocket
+	err := ns.do(func() (err error) {
+		s, err = openNetlink()
+		return err
+	})
+	return s, err
+}
