@@ -18,27 +18,15 @@ import (
 // The booted kernel's neighbour table is its own, so it can be made to
 // overflow, which the host's shared table must never be.
 
-// tableFulls reads the arp_cache's table_fulls from `ip -s ntable`, the
-// oracle (rtnetlink RTM_GETNEIGHTBL).
-func tableFulls(t *testing.T) uint64 {
+// ntable reads one figure of the arp_cache from `ip -s ntable`, the
+// oracle (rtnetlink RTM_GETNEIGHTBL): table_fulls, or entries (the whole
+// table, every device).
+func ntable(t *testing.T, field string) uint64 {
 	t.Helper()
 	out := kernel.Sh(t, "ip -s ntable show name arp_cache")
-	m := regexp.MustCompile(`table_fulls (\d+)`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`\b` + field + ` (\d+)`).FindStringSubmatch(out)
 	if m == nil {
-		t.Fatalf("no table_fulls in ip -s ntable:\n%s", out)
-	}
-	n, _ := strconv.ParseUint(m[1], 10, 64)
-	return n
-}
-
-// tableEntries reads the arp_cache's entries from `ip -s ntable`: the
-// whole table, every device.
-func tableEntries(t *testing.T) uint64 {
-	t.Helper()
-	out := kernel.Sh(t, "ip -s ntable show name arp_cache")
-	m := regexp.MustCompile(`entries (\d+)`).FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("no entries in ip -s ntable:\n%s", out)
+		t.Fatalf("no %s in ip -s ntable:\n%s", field, out)
 	}
 	n, _ := strconv.ParseUint(m[1], 10, 64)
 	return n
@@ -66,7 +54,7 @@ ip addr add 10.1.0.1/16 dev dummy1`)
 	dir := t.TempDir()
 	checkState, arpState := filepath.Join(dir, "check"), filepath.Join(dir, "arp")
 
-	fullsBefore := tableFulls(t)
+	fullsBefore := ntable(t, "table_fulls")
 	if res := checkARPTable(t, checkState); res.ExitCode != exitOK {
 		t.Fatalf("check-arp-table on a near-empty table: exit %d %q", res.ExitCode, res.Stdout)
 	}
@@ -82,7 +70,7 @@ ip addr add 10.1.0.1/16 dev dummy1`)
 		t.Fatal(err)
 	}
 	out, _ := kernel.TrySh("ip -force -batch " + batchFile) // some adds are refused: that is the point
-	fullsAfter := tableFulls(t)
+	fullsAfter := ntable(t, "table_fulls")
 	refused := fullsAfter - fullsBefore
 	if refused == 0 {
 		t.Fatalf("100 entries over a limit of 64 and table_fulls did not grow (%d); ip said:\n%s", fullsAfter, out)
@@ -99,7 +87,7 @@ ip addr add 10.1.0.1/16 dev dummy1`)
 		t.Errorf("dummy1 holds %d entries after the overflow, want gc_thresh3 (64)", n)
 	}
 	all := kernel.Sh(t, "ip -4 neigh show nud all")
-	if n, entries := strings.Count(all, "\n"), tableEntries(t); uint64(n) != entries {
+	if n, entries := strings.Count(all, "\n"), ntable(t, "entries"); uint64(n) != entries {
 		t.Errorf("ip -s ntable says %d entries, ip -4 neigh show nud all lists %d:\n%s", entries, n, all)
 	}
 

@@ -16,30 +16,36 @@ import (
 	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
 )
 
-// cpuRows reads the CPU rows of net/ip_vs_stats_percpu by CPU number
-// (printed in hex).
-func cpuRows(t *testing.T) map[int][5]uint64 {
+// cpuRows reads net/ip_vs_stats_percpu: its CPU rows by CPU number
+// (printed in hex) and its total ("~") row.
+func cpuRows(t *testing.T) (rows map[int][5]uint64, total [5]uint64) {
 	t.Helper()
-	rows := map[int][5]uint64{}
+	rows = map[int][5]uint64{}
 	out := kernel.Sh(t, "cat /proc/net/ip_vs_stats_percpu")
 	for _, line := range strings.Split(out, "\n")[2:] {
 		f := strings.Fields(line)
-		if len(f) != 6 || f[0] == "~" {
-			break
+		if len(f) != 6 {
+			break // the blank line before the rates
+		}
+		var row [5]uint64
+		for i := range row {
+			v, err := strconv.ParseUint(f[i+1], 16, 64)
+			if err != nil {
+				t.Fatalf("ip_vs_stats_percpu line %q: %v", line, err)
+			}
+			row[i] = v
+		}
+		if f[0] == "~" {
+			total = row
+			continue
 		}
 		cpu, err := strconv.ParseInt(f[0], 16, 32)
 		if err != nil {
 			t.Fatalf("ip_vs_stats_percpu line %q: %v", line, err)
 		}
-		var row [5]uint64
-		for i := range row {
-			if row[i], err = strconv.ParseUint(f[i+1], 16, 64); err != nil {
-				t.Fatalf("ip_vs_stats_percpu line %q: %v", line, err)
-			}
-		}
 		rows[int(cpu)] = row
 	}
-	return rows
+	return rows, total
 }
 
 // connectFrom makes n connections through the VIP from a thread pinned
@@ -80,7 +86,8 @@ func TestPerCPURatesOnEveryCPU(t *testing.T) {
 	ipvsFrom, percpuFrom := testbin.AgeState(t, ipvsState), testbin.AgeState(t, percpuState)
 
 	lag := foldLag(t)
-	before, totalsBefore := cpuRows(t), totals(t)
+	before, _ := cpuRows(t)
+	totalsBefore := totals(t)
 	if len(before) < 2 {
 		t.Fatalf("the kernel has %d CPU rows, want several (booted with %d CPUs)", len(before), kernel.CPUs)
 	}
@@ -93,7 +100,8 @@ func TestPerCPURatesOnEveryCPU(t *testing.T) {
 		sent[cpu] = uint64(n)
 	}
 	waitFolded(t, lag)
-	after, totalsAfter := cpuRows(t), totals(t)
+	after, _ := cpuRows(t)
+	totalsAfter := totals(t)
 
 	ipvs := runPlugin(t, "mackerel-plugin-proc-net-ip_vs", ipvsState)
 	percpu := runPlugin(t, "mackerel-plugin-proc-net-ip_vs_stats_percpu", percpuState)

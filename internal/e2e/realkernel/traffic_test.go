@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -100,24 +99,8 @@ func waitFolded(t *testing.T, lag [5]uint64) {
 // sum and the total ("~") row.
 func percpuRows(t *testing.T) (sum, total [5]uint64) {
 	t.Helper()
-	out := kernel.Sh(t, "cat /proc/net/ip_vs_stats_percpu")
-	for _, line := range strings.Split(out, "\n")[2:] {
-		f := strings.Fields(line)
-		if len(f) != 6 {
-			break // the blank line before the rates
-		}
-		var row [5]uint64
-		for i := range row {
-			v, err := strconv.ParseUint(f[i+1], 16, 64)
-			if err != nil {
-				t.Fatalf("ip_vs_stats_percpu line %q: %v", line, err)
-			}
-			row[i] = v
-		}
-		if f[0] == "~" {
-			total = row
-			continue
-		}
+	rows, total := cpuRows(t)
+	for _, row := range rows {
 		for i := range row {
 			sum[i] += row[i]
 		}
