@@ -7,8 +7,11 @@
 // that tests point it at a fixture tree; each has a Parse* function over an
 // io.Reader and, where a plugin reads a file by path, a *File function.
 // The netlink readers (DialIPVS, DumpNeighbours, NeighTableFromNetlink)
-// ask the kernel of the calling process's network namespace, and
-// NeighReader chooses between rtnetlink and procfs once. OpenFS (or
+// ask the kernel of the calling process's network namespace. Where a
+// table has both a file and a netlink view, one policy (Decide) chooses
+// the source once, by the same rules for every table, and says which it
+// used: OpenIPVS gives the IPVS table, NewNeighReader the neighbour
+// tables. OpenFS (or
 // FS.InNetNS with OpenNetNS) and DialIPVSIn read another network
 // namespace instead; NetNS is the one place that enters one. Parsers stream
 // through one reused buffer and return typed values; a malformed line

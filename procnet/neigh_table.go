@@ -36,16 +36,20 @@ type NeighReader struct {
 	// Live is FS.IsLive(): the root's files describe the kernel that
 	// rtnetlink answers for, in the same namespace.
 	Live bool
-	// Source is SourceNetlink or SourceProcfs.
+	// Source is SourceNetlink or SourceProcfs: Decision.Used, as decided
+	// for the whole run.
 	Source Source
+	// Decision is the policy's choice (Decide).
+	Decision Decision
 	// Netlink is nil with SourceProcfs.
 	Netlink NeighNetlink
 }
 
-// NewNeighReader decides the source (Source.For).
+// NewNeighReader decides the source by the package's policy (Decide).
 func NewNeighReader(fs FS, src Source) NeighReader {
 	live := fs.IsLive()
-	r := NeighReader{FS: fs, Live: live, Source: src.resolve(live)}
+	d := decide(src, live)
+	r := NeighReader{FS: fs, Live: live, Source: d.Used, Decision: d}
 	if r.Source == SourceNetlink {
 		r.Netlink = KernelNetlink{NetNS: fs.NetNS()}
 	}
@@ -62,6 +66,9 @@ type NeighRows struct {
 	// Dump is nil when the rows come from net/arp, which cannot tell the
 	// states apart nor show IPv6.
 	Dump *NeighDump
+	// FellBack is why net/arp was read although auto chose rtnetlink:
+	// the dump failed (Decision.FallBack).
+	FellBack error
 }
 
 // Rows reads this namespace's entries of the families asked for (both
@@ -73,7 +80,12 @@ func (r NeighReader) Rows(fams ...Family) (NeighRows, error) {
 	}
 	d, err := r.Netlink.DumpNeighbours(fams...)
 	if err != nil {
-		return NeighRows{Source: NeighDumpSource}, err
+		dec := r.Decision
+		if !dec.FallBack(err) {
+			return NeighRows{Source: NeighDumpSource}, err
+		}
+		sum, ferr := r.FS.CountARP()
+		return NeighRows{Source: r.FS.Path(arpFile), ARP: sum, FellBack: err}, ferr
 	}
 	return NeighRows{Source: NeighDumpSource, ARP: d.IPv4.Rows, Dump: &d}, nil
 }

@@ -1,6 +1,9 @@
 package procnet
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 // The source is decided by what the root is: auto means rtnetlink on the
 // live procfs only, and an explicit choice is kept.
@@ -49,3 +52,32 @@ func (fakeTable) NeighTable(Family) (NeighTable, error) {
 }
 
 func (fakeTable) DumpNeighbours(...Family) (NeighDump, error) { return NeighDump{}, nil }
+
+type failingDump struct{ fakeTable }
+
+func (failingDump) DumpNeighbours(...Family) (NeighDump, error) {
+	return NeighDump{}, errors.New("netlink: permission denied")
+}
+
+// A failed dump falls back to net/arp under auto, by the same policy as
+// the IPVS table, and is the error under netlink.
+func TestRowsFallBack(t *testing.T) {
+	tree := NewFS("../testdata/lvs-director")
+	for _, tt := range []struct {
+		asked    Source
+		fellBack bool
+	}{
+		{SourceAuto, true},
+		{SourceNetlink, false},
+	} {
+		d := decide(tt.asked, true)
+		r := NeighReader{FS: tree, Live: true, Source: d.Used, Decision: d, Netlink: failingDump{}}
+		rows, err := r.Rows()
+		switch {
+		case tt.fellBack && (err != nil || rows.FellBack == nil || rows.Source != tree.Path("net/arp") || rows.ARP.Total() == 0):
+			t.Errorf("%v: rows %+v, err %v; want net/arp with the cause", tt.asked, rows, err)
+		case !tt.fellBack && err == nil:
+			t.Errorf("%v: rows %+v without an error", tt.asked, rows)
+		}
+	}
+}
