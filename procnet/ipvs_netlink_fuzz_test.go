@@ -43,11 +43,12 @@ func encodeService(tb testing.TB, fwmark uint32) []byte {
 }
 
 func TestDecodeServiceMessage(t *testing.T) {
+	svc, err := nestedIn(encodeService(t, 0), ipvsCmdAttrService)
+	if err != nil || svc == nil {
+		t.Fatalf("no service attribute: %v", err)
+	}
 	var s NetlinkService
-	err := decodeAttrs(encodeService(t, 0), func(ad *netlink.AttributeDecoder) {
-		ad.Nested(func(nad *netlink.AttributeDecoder) error { return decodeService(nad, &s) })
-	})
-	if err != nil {
+	if err := decodeService(svc, &s); err != nil {
 		t.Fatal(err)
 	}
 	if s.Protocol != "TCP" || s.Addr.String() != "10.0.0.1" || s.Port != 80 || s.Scheduler != "rr" || !s.Persistent ||
@@ -66,16 +67,12 @@ func FuzzDecodeIPVSMessage(f *testing.F) {
 		var s NetlinkService
 		var rs RealServer
 		var st IPVSCounters
-		decodeAttrs(b, func(ad *netlink.AttributeDecoder) {
-			ad.Nested(func(nad *netlink.AttributeDecoder) error {
-				decodeService(nad, &s)
-				return nil
-			})
-		})
-		decodeAttrs(b, func(ad *netlink.AttributeDecoder) {
-			ad.Nested(func(nad *netlink.AttributeDecoder) error {
-				return decodeDest(nad, s.Addr, &rs, &st)
-			})
-		})
+		var d IPVSSyncDaemon
+		inner, _ := nestedIn(b, ipvsCmdAttrService)
+		decodeService(inner, &s)
+		decodeService(b, &s)
+		decodeDest(b, linuxAFInet6, &rs, &st)
+		decodeDaemon(b, &d)
+		appendServiceRequest(nil, &s)
 	})
 }

@@ -40,7 +40,7 @@ func DumpNeighbours(fams ...Family) (NeighDump, error) {
 // dumpNeighboursIn is DumpNeighbours of the namespace ns (nil: the
 // caller's).
 func dumpNeighboursIn(ns *NetNS, fams []Family) (NeighDump, error) {
-	s, err := openNetlinkIn(ns)
+	s, err := openNetlinkIn(ns, unix.NETLINK_ROUTE)
 	if err != nil {
 		return NeighDump{}, fmt.Errorf("%s: %w", NeighDumpSource, err)
 	}

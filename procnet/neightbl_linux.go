@@ -42,8 +42,6 @@ const (
 	sizeofNdtConfig = 32 // struct ndt_config
 	// struct ndt_stats is 11 u64s; table_fulls is the last one.
 	ndtStatsCount = 11
-
-	nlaTypeMask = ^uint16(unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER)
 )
 
 var addressFamilies = [...]uint8{Inet: unix.AF_INET, Inet6: unix.AF_INET6}
@@ -69,7 +67,7 @@ func neighTableIn(ns *NetNS, f Family) (NeighTable, error) {
 }
 
 func neighTableFromNetlink(ns *NetNS, f Family) (NeighTable, error) {
-	s, err := openNetlinkIn(ns)
+	s, err := openNetlinkIn(ns, unix.NETLINK_ROUTE)
 	if err != nil {
 		return NeighTable{}, err
 	}
@@ -118,19 +116,9 @@ func parseNeighTableMsg(body []byte, f Family) (nt NeighTable, ok bool, err erro
 	}
 	ne := binary.NativeEndian
 	var haveThresh3, haveConfig bool
-	attrs := body[nlmAlign(sizeofNdtmsg):]
-	for len(attrs) >= unix.SizeofRtAttr {
-		alen := int(ne.Uint16(attrs[0:2]))
-		atyp := ne.Uint16(attrs[2:4]) & nlaTypeMask
-		if alen < unix.SizeofRtAttr || alen > len(attrs) {
-			return nt, false, fmt.Errorf("malformed attribute %d: length %d of %d bytes", atyp, alen, len(attrs))
-		}
-		v := attrs[unix.SizeofRtAttr:alen]
-		if next := nlmAlign(alen); next < len(attrs) {
-			attrs = attrs[next:]
-		} else {
-			attrs = nil
-		}
+	a := nlAttrs{b: body[nlmAlign(sizeofNdtmsg):]}
+	for a.next() {
+		atyp, v := a.typ, a.val
 		switch atyp {
 		case ndtaName:
 			nt.Name = cString(v)
@@ -176,17 +164,11 @@ func parseNeighTableMsg(body []byte, f Family) (nt NeighTable, ok bool, err erro
 			// Per-device (and default) parameters: not needed here.
 		}
 	}
+	if a.err != nil {
+		return nt, false, a.err
+	}
 	if nt.Name != f.TableName() || !haveThresh3 || !haveConfig {
 		return NeighTable{}, false, nil
 	}
 	return nt, true, nil
-}
-
-func cString(b []byte) string {
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
 }

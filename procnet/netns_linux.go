@@ -171,15 +171,16 @@ func (n *NetNS) readFile(path string) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
-// openNetlinkIn opens a NETLINK_ROUTE socket in ns, or in the caller's
-// namespace when ns is nil.
-func openNetlinkIn(ns *NetNS) (*nlSocket, error) {
+// openNetlinkIn opens a netlink socket of the protocol proto in ns, or
+// in the caller's namespace when ns is nil. The socket answers for the
+// namespace it was opened in, from any thread.
+func openNetlinkIn(ns *NetNS, proto int) (*nlSocket, error) {
 	if ns == nil {
-		return openNetlink()
+		return openNetlink(proto)
 	}
 	var s *nlSocket
 	err := ns.do(func() (err error) {
-		s, err = openNetlink()
+		s, err = openNetlink(proto)
 		return err
 	})
 	return s, err
