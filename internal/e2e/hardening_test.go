@@ -103,8 +103,14 @@ var damages = []damage{
 		return replaceField(s, good, "1FFFFFFFFFFFFFFFF")
 	}},
 	{name: "negative number", apply: func(s source, good []byte) []byte {
-		if s.rel == "net/arp" {
+		switch s.rel {
+		case "net/arp":
 			return replaceField(s, good, "-0x2")
+		case "net/ip_vs":
+			// A connection count of -1 is what the kernel prints after a
+			// race in its accounting, and is read; a weight it never
+			// prints negative.
+			s.numField = 3
 		}
 		return replaceField(s, good, "-1")
 	}},
