@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
 // DefaultRoot is the procfs root used when neither a caller nor HOST_PROC
@@ -44,26 +42,6 @@ func DefaultRootFromEnv() string {
 
 // Root returns the procfs root of fs.
 func (fs FS) Root() string { return fs.root }
-
-// IsLive reports whether the root is the running kernel's procfs as seen
-// by this process, rather than a copy or a fixture tree. It asks what the
-// root is, not how it is spelt (as prometheus/procfs does): a procfs
-// mount (statfs magic PROC_SUPER_MAGIC) at its top, where "self" names
-// this process. Such a root's net/ and sys/net/ show this process's
-// network namespace whichever mount it is (HOST_PROC=/host/proc in a
-// container reads the container's namespace through the host's procfs,
-// since net is a link to self/net), which is the namespace rtnetlink
-// answers for, so the two sources agree. A pid directory such as
-// /proc/1 is a procfs too, but shows another process's namespace: it is
-// not live.
-func (fs FS) IsLive() bool {
-	var st unix.Statfs_t
-	if err := unix.Statfs(fs.root, &st); err != nil || st.Type != unix.PROC_SUPER_MAGIC {
-		return false
-	}
-	_, err := os.Readlink(filepath.Join(fs.root, "self"))
-	return err == nil
-}
 
 // InNetNS returns an FS that reads the tables of the network namespace
 // ns, as the binary would read them run inside it (`ip netns exec`):

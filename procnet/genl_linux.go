@@ -6,19 +6,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// genlConn is what a generic netlink client needs of the kernel: the
-// real one is a NETLINK_GENERIC nlSocket, the tests put a fake kernel
-// (genltest) in its place.
-type genlConn interface {
-	// family resolves a generic netlink family name to its id and
-	// version; a family the kernel does not have gives ENOENT.
-	family(name string) (id uint16, version uint8, err error)
-	// dump sends a dump request of cmd with the attributes attrs and
-	// calls fn with the attributes of every message of the answer.
-	dump(family uint16, version, cmd uint8, attrs []byte, fn func(attrs []byte) error) error
-	Close() error
-}
-
 // The generic netlink controller (linux/genetlink.h).
 const (
 	genlIDCtrl           = 0x10

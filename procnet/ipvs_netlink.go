@@ -45,6 +45,19 @@ type IPVSNetlink struct {
 	req     []byte // a GET_DEST request, reused
 }
 
+// genlConn is what a generic netlink client needs of the kernel: the
+// real one is a NETLINK_GENERIC nlSocket, the tests put a fake kernel
+// (genltest) in its place.
+type genlConn interface {
+	// family resolves a generic netlink family name to its id and
+	// version; a family the kernel does not have gives ENOENT.
+	family(name string) (id uint16, version uint8, err error)
+	// dump sends a dump request of cmd with the attributes attrs and
+	// calls fn with the attributes of every message of the answer.
+	dump(family uint16, version, cmd uint8, attrs []byte, fn func(attrs []byte) error) error
+	Close() error
+}
+
 // Close closes the connection.
 func (c *IPVSNetlink) Close() error { return c.conn.Close() }
 

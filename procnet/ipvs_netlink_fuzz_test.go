@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/mdlayher/netlink"
-	"golang.org/x/sys/unix"
 )
 
 // encodeService is a service message as the kernel sends it, for the
@@ -12,11 +11,11 @@ import (
 func encodeService(tb testing.TB, fwmark uint32) []byte {
 	tb.Helper()
 	inner := netlink.NewAttributeEncoder()
-	inner.Uint16(ipvsSvcAttrAF, unix.AF_INET)
+	inner.Uint16(ipvsSvcAttrAF, linuxAFInet)
 	if fwmark != 0 {
 		inner.Uint32(ipvsSvcAttrFWMark, fwmark)
 	} else {
-		inner.Uint16(ipvsSvcAttrProtocol, unix.IPPROTO_TCP)
+		inner.Uint16(ipvsSvcAttrProtocol, ipprotoTCP)
 		inner.Bytes(ipvsSvcAttrAddr, []byte{10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
 		inner.Bytes(ipvsSvcAttrPort, []byte{0, 80})
 	}
@@ -34,7 +33,7 @@ func encodeService(tb testing.TB, fwmark uint32) []byte {
 		tb.Fatal(err)
 	}
 	outer := netlink.NewAttributeEncoder()
-	outer.Bytes(ipvsCmdAttrService|unix.NLA_F_NESTED, b)
+	outer.Bytes(ipvsCmdAttrService|nlaFNested, b)
 	msg, err := outer.Encode()
 	if err != nil {
 		tb.Fatal(err)

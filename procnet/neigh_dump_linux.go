@@ -9,9 +9,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// NeighDumpSource names rtnetlink as the source of a neighbour dump.
-const NeighDumpSource = "rtnetlink RTM_GETNEIGH"
-
 // maxDumpAttempts bounds the dumps started again because the table
 // changed under them (NLM_F_DUMP_INTR).
 const maxDumpAttempts = 4

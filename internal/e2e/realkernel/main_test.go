@@ -1,4 +1,4 @@
-//go:build e2e
+//go:build e2e && linux
 
 // Package realkernel runs the plugins against real IPVS kernels: Debian's
 // own kernels under QEMU with several CPUs (see internal/harness/kernel),
