@@ -64,13 +64,13 @@ func IPVSProtocolName(p uint8) string { return ipvsProtocolName(uint16(p)) }
 // copy what it keeps. An error from fn stops the walk and is returned.
 func (fs FS) WalkIPVS(fn func(*Service) error) error {
 	return fs.parseFile(ipvsFile, func(r io.Reader, name string) error {
-		return ParseIPVS(r, name, fn)
+		return parseIPVS(r, name, fn)
 	})
 }
 
-// ParseIPVS parses the net/ip_vs format from r; name is used in errors.
+// parseIPVS parses the net/ip_vs format from r; name is used in errors.
 // It calls fn as WalkIPVS does.
-func ParseIPVS(r io.Reader, name string, fn func(*Service) error) error {
+func parseIPVS(r io.Reader, name string, fn func(*Service) error) error {
 	s := newLineScanner(r, name)
 	var svc Service
 	svc.RealServers = make([]RealServer, 0, 64)

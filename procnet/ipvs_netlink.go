@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// IPVSNetlinkSource names the IPVS generic netlink family as a source.
-const IPVSNetlinkSource = "IPVS generic netlink"
+// ipvsNetlinkSource names the IPVS generic netlink family as a source.
+const ipvsNetlinkSource = "IPVS generic netlink"
 
 // ErrIPVSNotLoaded is returned by DialIPVS when the kernel has no IPVS
 // generic netlink family: the ip_vs module is not loaded.
@@ -81,7 +81,7 @@ func (c *IPVSNetlink) Services(realServers bool) ([]NetlinkService, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: services: %w", IPVSNetlinkSource, err)
+		return nil, fmt.Errorf("%s: services: %w", ipvsNetlinkSource, err)
 	}
 	if realServers {
 		for i := range out {
@@ -106,7 +106,7 @@ func (c *IPVSNetlink) readRealServers(s *NetlinkService) error {
 		return decodeDest(dest, s.af, &s.RealServers[len(s.RealServers)-1], &s.RealServerStats[len(s.RealServerStats)-1])
 	})
 	if err != nil {
-		return fmt.Errorf("%s: real servers of %s: %w", IPVSNetlinkSource, s.describe(), err)
+		return fmt.Errorf("%s: real servers of %s: %w", ipvsNetlinkSource, s.describe(), err)
 	}
 	return nil
 }
@@ -124,7 +124,7 @@ func (c *IPVSNetlink) SyncDaemons() ([]IPVSSyncDaemon, error) {
 		return decodeDaemon(d, &out[len(out)-1])
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: sync daemons: %w", IPVSNetlinkSource, err)
+		return nil, fmt.Errorf("%s: sync daemons: %w", ipvsNetlinkSource, err)
 	}
 	return out, nil
 }

@@ -15,7 +15,7 @@ func DialIPVS() (*IPVSNetlink, error) { return DialIPVSIn(nil) }
 func DialIPVSIn(ns *NetNS) (*IPVSNetlink, error) {
 	g, err := openGenl(ns)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", IPVSNetlinkSource, err)
+		return nil, fmt.Errorf("%s: %w", ipvsNetlinkSource, err)
 	}
 	c, err := dialIPVS(g)
 	if err != nil {
@@ -31,7 +31,7 @@ func dialIPVS(conn genlConn) (*IPVSNetlink, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, ErrIPVSNotLoaded
 		}
-		return nil, fmt.Errorf("%s: %w", IPVSNetlinkSource, err)
+		return nil, fmt.Errorf("%s: %w", ipvsNetlinkSource, err)
 	}
 	return &IPVSNetlink{conn: conn, family: id, version: version}, nil
 }

@@ -25,7 +25,7 @@ func OpenIPVS(fs FS, asked Source, file string) (*IPVSTable, error) {
 	}
 	nl, err := DialIPVSIn(fs.NetNS())
 	if err != nil {
-		if !t.Decision.FallBack(err) {
+		if !t.Decision.fallBack(err) {
 			return nil, err
 		}
 		return t, nil
@@ -50,7 +50,7 @@ func (t *IPVSTable) Path() string {
 // than a dump per service.
 func (t *IPVSTable) WalkFile(fn func(*Service) error) error {
 	if t.file != "" {
-		return WalkIPVSFile(t.file, fn)
+		return walkIPVSFile(t.file, fn)
 	}
 	return t.fs.WalkIPVS(fn)
 }

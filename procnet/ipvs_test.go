@@ -80,7 +80,7 @@ func TestParseIPVSVariants(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			services, servers := 0, 0
-			err := ParseIPVS(strings.NewReader(tt.in), "ip_vs", func(s *Service) error {
+			err := parseIPVS(strings.NewReader(tt.in), "ip_vs", func(s *Service) error {
 				services++
 				servers += len(s.RealServers)
 				return nil
@@ -119,11 +119,11 @@ func TestParseIPVSErrors(t *testing.T) {
 		{"conns wider than 64 bits", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 1 18446744073709551616 17\n", 5, "out of range"},
 		{"cut real server", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 1", 5, "want 6"},
 		{"NUL bytes", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 1 3 1\x007\n", 5, "inactive"},
-		{"line too long", hdr + strings.Repeat("x", MaxLineLength+1) + "\n", 4, "longer than"},
+		{"line too long", hdr + strings.Repeat("x", maxLineLength+1) + "\n", 4, "longer than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := ParseIPVS(strings.NewReader(tt.in), "/proc/net/ip_vs", func(*Service) error { return nil })
+			err := parseIPVS(strings.NewReader(tt.in), "/proc/net/ip_vs", func(*Service) error { return nil })
 			var pe *ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("error %v is not a *ParseError", err)

@@ -13,17 +13,17 @@ type NeighNetlink interface {
 	DumpNeighbours(...Family) (NeighDump, error)
 }
 
-// KernelNetlink asks the running kernel, in the network namespace NetNS,
+// kernelNetlink asks the running kernel, in the network namespace NetNS,
 // or the caller's when it is nil.
-type KernelNetlink struct{ NetNS *NetNS }
+type kernelNetlink struct{ NetNS *NetNS }
 
 // NeighTable is NeighTableFromNetlink, asked in k's namespace.
-func (k KernelNetlink) NeighTable(f Family) (NeighTable, error) {
+func (k kernelNetlink) NeighTable(f Family) (NeighTable, error) {
 	return neighTableIn(k.NetNS, f)
 }
 
 // DumpNeighbours is the package's DumpNeighbours, of k's namespace.
-func (k KernelNetlink) DumpNeighbours(fams ...Family) (NeighDump, error) {
+func (k kernelNetlink) DumpNeighbours(fams ...Family) (NeighDump, error) {
 	return dumpNeighboursIn(k.NetNS, fams)
 }
 
@@ -51,17 +51,17 @@ func NewNeighReader(fs FS, src Source) NeighReader {
 	d := decide(src, live)
 	r := NeighReader{FS: fs, Live: live, Source: d.Used, Decision: d}
 	if r.Source == SourceNetlink {
-		r.Netlink = KernelNetlink{NetNS: fs.NetNS()}
+		r.Netlink = kernelNetlink{NetNS: fs.NetNS()}
 	}
 	return r
 }
 
-// NeighDumpSource names rtnetlink as the source of a neighbour dump.
-const NeighDumpSource = "rtnetlink RTM_GETNEIGH"
+// neighDumpSource names rtnetlink as the source of a neighbour dump.
+const neighDumpSource = "rtnetlink RTM_GETNEIGH"
 
 // NeighRows are the entries of this network namespace.
 type NeighRows struct {
-	// Source is NeighDumpSource or the path of net/arp.
+	// Source is neighDumpSource or the path of net/arp.
 	Source string
 	// ARP counts the rows of /proc/net/arp, read or computed from the dump
 	// with the file's own rule.
@@ -70,7 +70,7 @@ type NeighRows struct {
 	// states apart nor show IPv6.
 	Dump *NeighDump
 	// FellBack is why net/arp was read although auto chose rtnetlink:
-	// the dump failed (Decision.FallBack).
+	// the dump failed (Decision.fallBack).
 	FellBack error
 }
 
@@ -84,13 +84,13 @@ func (r NeighReader) Rows(fams ...Family) (NeighRows, error) {
 	d, err := r.Netlink.DumpNeighbours(fams...)
 	if err != nil {
 		dec := r.Decision
-		if !dec.FallBack(err) {
-			return NeighRows{Source: NeighDumpSource}, err
+		if !dec.fallBack(err) {
+			return NeighRows{Source: neighDumpSource}, err
 		}
 		sum, ferr := r.FS.CountARP()
 		return NeighRows{Source: r.FS.Path(arpFile), ARP: sum, FellBack: err}, ferr
 	}
-	return NeighRows{Source: NeighDumpSource, ARP: d.IPv4.Rows, Dump: &d}, nil
+	return NeighRows{Source: neighDumpSource, ARP: d.IPv4.Rows, Dump: &d}, nil
 }
 
 // NeighTableReading is the global table of one family: its size and
@@ -122,7 +122,7 @@ func (r NeighReader) Table(f Family) NeighTableReading {
 	errMissing := fmt.Errorf("%w: %s is not the live procfs, rtnetlink asked instead", iofs.ErrNotExist, r.FS.Root())
 	if r.Source == SourceProcfs || r.Live {
 		t.Stats, t.StatsErr = r.FS.NeighCacheStats(f)
-		t.StatsSource = r.FS.Path(f.StatFile())
+		t.StatsSource = r.FS.Path(f.statFile())
 		t.Thresh, t.ThreshErr = r.FS.GCThresh(f)
 		t.ThreshSource = r.FS.Path(f.NeighSysctlDir())
 	} else {

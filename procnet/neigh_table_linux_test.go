@@ -120,7 +120,7 @@ func TestNeighTableFromNetlinkMatchesIP(t *testing.T) {
 }
 
 func TestNeighTableFromNetlinkMatchesProcfs(t *testing.T) {
-	fs := NewFS(DefaultRoot)
+	fs := NewFS(defaultRoot)
 	for _, f := range []Family{Inet, Inet6} {
 		t.Run(f.String(), func(t *testing.T) {
 			th, err := fs.GCThresh(f)
@@ -151,7 +151,7 @@ func TestNeighTableFromNetlinkMatchesProcfs(t *testing.T) {
 						continue
 					}
 					if got := counter(nt.Stats, key); got < counter(before, key) || got > counter(after, key) {
-						t.Errorf("%s = %d, %s says %d before and %d after", key, got, f.StatFile(), counter(before, key), counter(after, key))
+						t.Errorf("%s = %d, %s says %d before and %d after", key, got, f.statFile(), counter(before, key), counter(after, key))
 					}
 				}
 				if before.Entries != after.Entries {
@@ -161,7 +161,7 @@ func TestNeighTableFromNetlinkMatchesProcfs(t *testing.T) {
 					t.Skipf("entries kept changing (%d, %d) during the comparison", before.Entries, after.Entries)
 				}
 				if nt.Stats.Entries != after.Entries {
-					t.Errorf("entries = %d, %s says %d", nt.Stats.Entries, f.StatFile(), after.Entries)
+					t.Errorf("entries = %d, %s says %d", nt.Stats.Entries, f.statFile(), after.Entries)
 				}
 				return
 			}
@@ -214,7 +214,7 @@ func TestNeighTableFromNetlinkInNewNamespace(t *testing.T) {
 }
 
 func kernelRelease(t *testing.T) string {
-	v, err := NewFS(DefaultRoot).KernelVersion()
+	v, err := NewFS(defaultRoot).KernelVersion()
 	if err != nil {
 		return "(unknown)"
 	}

@@ -13,14 +13,11 @@ func DialIPVS() (*IPVSNetlink, error) { return DialIPVSIn(nil) }
 
 // DialIPVSIn fails outside Linux.
 func DialIPVSIn(*NetNS) (*IPVSNetlink, error) {
-	return nil, fmt.Errorf("%s: %w", IPVSNetlinkSource, errNotLinux)
+	return nil, fmt.Errorf("%s: %w", ipvsNetlinkSource, errNotLinux)
 }
 
-// DumpNeighbours fails outside Linux.
-func DumpNeighbours(...Family) (NeighDump, error) { return dumpNeighboursIn(nil, nil) }
-
 func dumpNeighboursIn(*NetNS, []Family) (NeighDump, error) {
-	return NeighDump{}, fmt.Errorf("%s: %w", NeighDumpSource, errNotLinux)
+	return NeighDump{}, fmt.Errorf("%s: %w", neighDumpSource, errNotLinux)
 }
 
 // NeighTableFromNetlink fails outside Linux.

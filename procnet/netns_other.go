@@ -12,14 +12,14 @@ import (
 // code builds and vets on any system.
 var errNotLinux = errors.New("network namespaces and netlink need Linux")
 
-// NetNSDir is where `ip netns` keeps its named network namespaces.
-const NetNSDir = "/var/run/netns"
+// netnsDir is where `ip netns` keeps its named network namespaces.
+const netnsDir = "/var/run/netns"
 
 // NetNS is a network namespace; there are none outside Linux.
 type NetNS struct{ spec string }
 
-// OpenNetNS fails outside Linux.
-func OpenNetNS(spec string) (*NetNS, error) {
+// openNetNS fails outside Linux.
+func openNetNS(spec string) (*NetNS, error) {
 	return nil, errors.New("network namespace " + spec + ": " + errNotLinux.Error())
 }
 

@@ -63,7 +63,7 @@ type Decision struct {
 //     netlink answers for) and the caller named no file of its own
 //     (namedFile, the 2019 plugins' -target), else the files. When
 //     netlink then fails, the files are read instead and FellBack says
-//     why (FallBack).
+//     why (fallBack).
 func Decide(fs FS, asked Source, namedFile bool) Decision {
 	return decide(asked, fs.IsLive() && !namedFile)
 }
@@ -79,10 +79,10 @@ func decide(asked Source, live bool) Decision {
 	return d
 }
 
-// FallBack records that netlink failed with err. Under auto the files
+// fallBack records that netlink failed with err. Under auto the files
 // are read instead: Used becomes SourceProcfs, FellBack err, and it
 // returns true. Under netlink it returns false: err is the reader's.
-func (d *Decision) FallBack(err error) bool {
+func (d *Decision) fallBack(err error) bool {
 	if d.Asked != SourceAuto {
 		return false
 	}

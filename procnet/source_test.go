@@ -46,11 +46,11 @@ func TestDecide(t *testing.T) {
 func TestDecisionFallBack(t *testing.T) {
 	cause := errors.New("permission denied")
 	auto := decide(SourceAuto, true)
-	if !auto.FallBack(cause) || auto.Used != SourceProcfs || auto.FellBack != cause {
+	if !auto.fallBack(cause) || auto.Used != SourceProcfs || auto.FellBack != cause {
 		t.Errorf("auto after a netlink failure: %+v, want procfs with the cause", auto)
 	}
 	explicit := decide(SourceNetlink, true)
-	if explicit.FallBack(cause) || explicit.Used != SourceNetlink || explicit.FellBack != nil {
+	if explicit.fallBack(cause) || explicit.Used != SourceNetlink || explicit.FellBack != nil {
 		t.Errorf("netlink after a netlink failure: %+v, want no fallback", explicit)
 	}
 }
