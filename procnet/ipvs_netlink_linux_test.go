@@ -18,7 +18,7 @@ import (
 
 // The IPVS client against a fake kernel (genltest), so that its decoding
 // and error paths run without root and without the ip_vs module; the
-// real kernel is asked in internal/e2e/realkernel.
+// real kernel is asked in internal/harness/e2e/realkernel.
 
 // genltestConn is a genlConn on a fake kernel.
 type genltestConn struct{ c *genetlink.Conn }

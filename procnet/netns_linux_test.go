@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 // TestOpenNetNSErrors: what cannot be entered is one error naming the

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 const pkg = "github.com/procnet/mackerel-plugin-proc-net/check-ipvs"
