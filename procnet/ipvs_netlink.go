@@ -66,22 +66,12 @@ func (c *IPVSNetlink) Close() error { return c.conn.Close() }
 // same socket and buffers (what ipvsadm -Ln does).
 func (c *IPVSNetlink) Services(realServers bool) ([]NetlinkService, error) {
 	var out []NetlinkService
-	err := c.conn.dump(c.family, c.version, ipvsCmdGetService, nil, func(msg []byte) error {
-		svc, err := nestedIn(msg, ipvsCmdAttrService)
-		if err != nil {
-			return fmt.Errorf("service message: %w", err)
-		}
-		if svc == nil {
-			return errors.New("service message without a service")
-		}
-		out = append(out, NetlinkService{})
-		if err := decodeService(svc, &out[len(out)-1]); err != nil {
-			return fmt.Errorf("service message: %w", err)
-		}
+	err := c.WalkServices(func(s *NetlinkService) error {
+		out = append(out, *s)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: services: %w", ipvsNetlinkSource, err)
+		return nil, err
 	}
 	if realServers {
 		for i := range out {
@@ -91,6 +81,31 @@ func (c *IPVSNetlink) Services(realServers bool) ([]NetlinkService, error) {
 		}
 	}
 	return out, nil
+}
+
+// WalkServices calls fn for every service of one service dump, with its
+// counters and without its real servers, as the messages stream by: the
+// *NetlinkService is reused for the next service, so fn must copy what
+// it keeps. An error from fn stops the walk and is returned.
+func (c *IPVSNetlink) WalkServices(fn func(*NetlinkService) error) error {
+	var s NetlinkService
+	err := c.conn.dump(c.family, c.version, ipvsCmdGetService, nil, func(msg []byte) error {
+		svc, err := nestedIn(msg, ipvsCmdAttrService)
+		if err != nil {
+			return fmt.Errorf("service message: %w", err)
+		}
+		if svc == nil {
+			return errors.New("service message without a service")
+		}
+		if err := decodeService(svc, &s); err != nil {
+			return fmt.Errorf("service message: %w", err)
+		}
+		return fn(&s)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: services: %w", ipvsNetlinkSource, err)
+	}
+	return nil
 }
 
 // readRealServers dumps the real servers of s.

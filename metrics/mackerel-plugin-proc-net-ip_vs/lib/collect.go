@@ -46,15 +46,13 @@ func (p plugin) Collect(w *metricout.Writer) int {
 }
 
 // collectServices writes the services of net/ip_vs; traffic, when not
-// nil, gives a service's counters by its id.
-func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traffic map[string]procnet.IPVSCounters) bool {
+// nil, gives a service's counters.
+func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traffic map[serviceKey]procnet.IPVSCounters) bool {
 	walk := func(fn serviceFunc) error {
-		var id []byte
 		visit := func(s *procnet.Service) error {
 			var t *procnet.IPVSCounters
 			if traffic != nil {
-				id = appendServiceID(id[:0], s)
-				if c, ok := traffic[string(id)]; ok {
+				if c, ok := traffic[keyOf(s)]; ok {
 					t = &c
 				}
 			}

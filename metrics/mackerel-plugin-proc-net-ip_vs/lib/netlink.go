@@ -40,13 +40,13 @@ func netlinkHint(err error) error {
 // that dump and takes the real servers from it.
 func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
 	nl := t.Netlink()
-	svcs, err := nl.Services(p.opts.realServerTraffic)
-	if err != nil {
-		w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
-		return false
-	}
-	p.collectSyncDaemons(w, nl)
 	if p.opts.realServerTraffic {
+		svcs, err := nl.Services(true)
+		if err != nil {
+			w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
+			return false
+		}
+		p.collectSyncDaemons(w, nl)
 		walk := func(fn serviceFunc) error {
 			for i := range svcs {
 				fn(&svcs[i].Service, &svcs[i].Stats, svcs[i].RealServerStats)
@@ -55,12 +55,18 @@ func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
 		}
 		return p.writeServices(w, walk, shape{traffic: true, realServerTraffic: true, global: globalKeys(true)})
 	}
-	traffic := make(map[string]procnet.IPVSCounters, len(svcs))
-	var id []byte
-	for i := range svcs {
-		id = appendServiceID(id[:0], &svcs[i].Service)
-		traffic[string(id)] = svcs[i].Stats
+	// The traffic is kept by service, as the dump streams by, to be joined
+	// with the real servers of net/ip_vs.
+	traffic := map[serviceKey]procnet.IPVSCounters{}
+	err := nl.WalkServices(func(s *procnet.NetlinkService) error {
+		traffic[keyOf(&s.Service)] = s.Stats
+		return nil
+	})
+	if err != nil {
+		w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
+		return false
 	}
+	p.collectSyncDaemons(w, nl)
 	return p.collectServices(w, t, traffic)
 }
 
