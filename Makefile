@@ -6,17 +6,17 @@ VERSION := 0.0.0-SNAPSHOT-$(shell git rev-parse --short HEAD 2>/dev/null || echo
 endif
 LDFLAGS := -s -w -X github.com/procnet/mackerel-plugin-proc-net/internal/version.Version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-# `make dist`'s packager: internal/tools/pkg, a small program on nfpm (the
+# `make dist`'s packager: internal/devtools/tools/pkg, a small program on nfpm (the
 # library goreleaser packages with), built once into .cache/tools.
 PKG := .cache/tools/pkg
-PKG_SRC := $(wildcard internal/tools/pkg/*.go) internal/tools/pkg/go.mod internal/tools/pkg/go.sum
+PKG_SRC := $(wildcard internal/devtools/tools/pkg/*.go) internal/devtools/tools/pkg/go.mod internal/devtools/tools/pkg/go.sum
 # goreleaser itself, for releases only (`make release-snapshot`): pinned in
-# internal/tools/goreleaser, built once into .cache/tools (a long compile).
+# internal/devtools/tools/goreleaser, built once into .cache/tools (a long compile).
 GORELEASER := .cache/tools/goreleaser-v2.15.1
 
 # The module of the prometheus/procfs comparisons (differential tests,
 # the bench reference program), kept out of the product's go.mod.
-PROCFSREF := internal/procfsref
+PROCFSREF := internal/devtools/procfsref
 
 # Every directory holding a main.go is a binary; it is built into bin/ under
 # its directory's name.
@@ -31,7 +31,7 @@ FUZZ_TIME ?= 10s
 KERNELS ?= bookworm
 KERNEL_DIR := .cache/kernels
 export PROCNET_KERNELS := $(KERNELS)
-REALKERNEL := ./internal/e2e/realkernel
+REALKERNEL := ./internal/harness/e2e/realkernel
 
 .PHONY: all build run demo test lint bench fuzz dist kernels release-snapshot clean
 
@@ -66,16 +66,17 @@ kernels:
 # verbose, so that the output names each kernel and its time.
 test: dist kernels
 	$(GO) vet -tags e2e ./...
-	$(GO) test -count=1 -tags e2e -timeout 30m $$($(GO) list -tags e2e ./... | grep -v '/internal/e2e/realkernel$$')
+	$(GO) test -count=1 -tags e2e -timeout 30m $$($(GO) list -tags e2e ./... | grep -v '/internal/harness/e2e/realkernel$$')
 	$(GO) test -count=1 -tags e2e -timeout 60m -v $(REALKERNEL)
 	cd $(PROCFSREF) && $(GO) vet ./... && $(GO) test -count=1 ./...
-	cd internal/tools/pkg && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd internal/devtools/tools/pkg && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # Vet and staticcheck see the e2e files too.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags e2e ./...
+	GOOS=darwin $(GO) vet -tags e2e ./...
 	$(GO) run $(STATICCHECK) -tags e2e ./...
 	cd $(PROCFSREF) && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
 
@@ -83,7 +84,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./procnet/
 	cd $(PROCFSREF) && $(GO) test -run '^$$' -bench . -benchmem .
 	cd $(PROCFSREF) && CGO_ENABLED=0 $(GO) build -trimpath -o $(CURDIR)/.cache/bench/procfsref .
-	$(GO) run ./internal/bench/cmd/e2ebench -bin bin -procfsref .cache/bench/procfsref $(E2EBENCH_FLAGS)
+	$(GO) run ./internal/devtools/bench/cmd/e2ebench -bin bin -procfsref .cache/bench/procfsref $(E2EBENCH_FLAGS)
 
 # A short run of every fuzz target; FUZZ_TIME=10m for a real session.
 fuzz:
@@ -101,7 +102,7 @@ dist: $(PKG)
 	$(PKG) -version $(VERSION) -ldflags '$(LDFLAGS)' -go $(GO) $(CMDS)
 
 $(PKG): $(PKG_SRC)
-	cd internal/tools/pkg && $(GO) build -o $(CURDIR)/$(PKG) .
+	cd internal/devtools/tools/pkg && $(GO) build -o $(CURDIR)/$(PKG) .
 
 # What a release runs: goreleaser's snapshot of .goreleaser.yaml into dist/
 # (with goreleaser's extra files: per-build directories, artifacts.json,
@@ -109,8 +110,8 @@ $(PKG): $(PKG_SRC)
 release-snapshot: $(GORELEASER)
 	VERSION=$(VERSION) $(GORELEASER) release --snapshot --clean --skip=publish
 
-$(GORELEASER): internal/tools/goreleaser/go.mod
-	cd internal/tools/goreleaser && $(GO) build -o $(CURDIR)/$(GORELEASER) github.com/goreleaser/goreleaser/v2
+$(GORELEASER): internal/devtools/tools/goreleaser/go.mod
+	cd internal/devtools/tools/goreleaser && $(GO) build -o $(CURDIR)/$(GORELEASER) github.com/goreleaser/goreleaser/v2
 
 clean:
 	rm -rf bin dist

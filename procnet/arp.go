@@ -10,9 +10,9 @@ import (
 
 // Flags of a net/arp row (include/uapi/linux/if_arp.h).
 const (
-	ATFCom  = 0x02 // completed entry: the hardware address is valid
-	ATFPerm = 0x04 // permanent entry
-	ATFPubl = 0x08 // published (proxy) entry
+	atfCom  = 0x02 // completed entry: the hardware address is valid
+	atfPerm = 0x04 // permanent entry
+	atfPubl = 0x08 // published (proxy) entry
 )
 
 // ARPEntry is one data row of net/arp.
@@ -61,11 +61,11 @@ func (s ARPState) String() string {
 // stateOf tests the proxy bit first: proxy rows carry ATF_PERM too.
 func stateOf(flags uint32) ARPState {
 	switch {
-	case flags&ATFPubl != 0:
+	case flags&atfPubl != 0:
 		return ARPProxy
-	case flags&ATFPerm != 0:
+	case flags&atfPerm != 0:
 		return ARPPermanent
-	case flags&ATFCom != 0:
+	case flags&atfCom != 0:
 		return ARPComplete
 	default:
 		return ARPIncomplete

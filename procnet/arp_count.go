@@ -39,15 +39,15 @@ type ARPSummary struct {
 func (fs FS) CountARP() (ARPSummary, error) {
 	var sum ARPSummary
 	err := fs.parseFile(arpFile, func(r io.Reader, name string) (err error) {
-		sum, err = ParseARPCounts(r, name)
+		sum, err = parseARPCounts(r, name)
 		return err
 	})
 	return sum, err
 }
 
-// ParseARPCounts runs the counting pass over the net/arp format from r;
+// parseARPCounts runs the counting pass over the net/arp format from r;
 // name is used in errors.
-func ParseARPCounts(r io.Reader, name string) (ARPSummary, error) {
+func parseARPCounts(r io.Reader, name string) (ARPSummary, error) {
 	sum := ARPSummary{PerDevice: make(map[string]*ARPCounts, 8)}
 	// Rows interleave a few devices in hash order. A small direct-mapped
 	// cache, indexed by the name's length, first and last bytes, finds

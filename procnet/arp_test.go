@@ -85,7 +85,7 @@ func TestARPErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseARPCounts(strings.NewReader(tt.in), "arp")
+			_, err := parseARPCounts(strings.NewReader(tt.in), "arp")
 			if err == nil || !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("counting pass: error %v, want one mentioning %q", err, tt.msg)
 			}

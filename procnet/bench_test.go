@@ -1,9 +1,9 @@
 package procnet
 
-// Benchmarks on the large trees of internal/bench/gen (the same trees the
+// Benchmarks on the large trees of internal/devtools/bench/gen (the same trees the
 // end-to-end benchmarks of BENCHMARKS.md use), against os.ReadFile of the
 // same bytes as a floor; the prometheus/procfs counterparts are in the
-// module internal/procfsref, which keeps procfs out of this one. Each benchmark writes its
+// module internal/devtools/procfsref, which keeps procfs out of this one. Each benchmark writes its
 // input once into a b.TempDir() procfs tree; b.Loop keeps that setup out
 // of the timing. They run only with -bench:
 //
@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/bench/gen"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/devtools/bench/gen"
 )
 
 // Sizes of the benchmark inputs.

@@ -4,15 +4,18 @@
 // neighbour-cache statistics and the neighbour table thresholds.
 //
 // The /proc readers are methods of FS, which is rooted at a procfs root so
-// that tests point it at a fixture tree; each has a Parse* function over an
-// io.Reader and, where a plugin reads a file by path, a *File function.
-// The netlink readers (DialIPVS, DumpNeighbours, NeighTableFromNetlink)
-// ask the kernel of the calling process's network namespace, and
-// NeighReader chooses between rtnetlink and procfs once. OpenFS (or
-// FS.InNetNS with OpenNetNS) and DialIPVSIn read another network
-// namespace instead; NetNS is the one place that enters one. Parsers stream
-// through one reused buffer and return typed values; a malformed line
-// gives a *ParseError naming the file and the line, and a missing file
-// gives an error that wraps fs.ErrNotExist. The package knows nothing of
+// that tests point it at a fixture tree; each has a parse function over an
+// io.Reader and, where a plugin reads a file by path (-target), a *File
+// function. Where a table has both a file and a netlink view, one policy
+// (Decide) chooses the source once, by the same rules for every table, and
+// says which it used: OpenIPVS gives the IPVS table, NewNeighReader the
+// neighbour tables. The netlink readers run on one socket helper with one
+// deadline rule (netlink_socket_linux.go). OpenFS and DialIPVSIn read
+// another network namespace than the caller's; NetNS is the one place
+// that enters one. Parsers stream through one reused buffer and return
+// typed values; a malformed line gives a *ParseError naming the file and
+// the line, and a missing file gives an error that wraps fs.ErrNotExist.
+// Outside Linux the package builds, and its netlink and namespace readers
+// say at run time that they need Linux. The package knows nothing of
 // Mackerel, flags or exit codes.
 package procnet

@@ -56,9 +56,9 @@ func (f Family) RowsFile() (path string, ok bool) {
 // procfs root, where gc_thresh1-3 are.
 func (f Family) NeighSysctlDir() string { return f.facts().sysctlDir }
 
-// StatFile is the family's neighbour-cache statistics file below the
+// statFile is the family's neighbour-cache statistics file below the
 // procfs root.
-func (f Family) StatFile() string { return f.facts().statFile }
+func (f Family) statFile() string { return f.facts().statFile }
 
 // ParseFamily accepts inet, ipv4, 4, inet6, ipv6 and 6.
 func ParseFamily(s string) (Family, error) {

@@ -14,7 +14,7 @@ func TestFamilyFacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		rows, hasRows := tt.f.RowsFile()
-		got := []string{tt.f.String(), tt.f.IP(), tt.f.TableName(), rows, tt.f.NeighSysctlDir(), tt.f.StatFile()}
+		got := []string{tt.f.String(), tt.f.IP(), tt.f.TableName(), rows, tt.f.NeighSysctlDir(), tt.f.statFile()}
 		want := []string{tt.name, tt.ip, tt.table, tt.rows, tt.sysctl, tt.stat}
 		for i := range got {
 			if got[i] != want[i] {

@@ -8,16 +8,16 @@ import (
 // The functions below read a source from an explicit file path rather
 // than from below a procfs root, for the 2019 plugins' -target flag.
 
-// WalkIPVSFile is WalkIPVS on the file at path.
-func WalkIPVSFile(path string, fn func(*Service) error) error {
-	return parsePath(path, func(r io.Reader, name string) error { return ParseIPVS(r, name, fn) })
+// walkIPVSFile is WalkIPVS on the file at path.
+func walkIPVSFile(path string, fn func(*Service) error) error {
+	return parsePath(path, func(r io.Reader, name string) error { return parseIPVS(r, name, fn) })
 }
 
 // CountARPFile is CountARP on the file at path.
 func CountARPFile(path string) (ARPSummary, error) {
 	var sum ARPSummary
 	err := parsePath(path, func(r io.Reader, name string) (err error) {
-		sum, err = ParseARPCounts(r, name)
+		sum, err = parseARPCounts(r, name)
 		return err
 	})
 	return sum, err

@@ -7,65 +7,43 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
-// DefaultRoot is the procfs root used when neither a caller nor HOST_PROC
+// defaultRoot is the procfs root used when neither a caller nor HOST_PROC
 // names one.
-const DefaultRoot = "/proc"
+const defaultRoot = "/proc"
 
-// RootEnv names the environment variable that overrides DefaultRoot, as in
+// rootEnv names the environment variable that overrides defaultRoot, as in
 // gopsutil and other agents.
-const RootEnv = "HOST_PROC"
+const rootEnv = "HOST_PROC"
 
 // FS reads proc sources below one procfs root, as the process's own
-// network namespace or, made with InNetNS, another one sees them.
+// network namespace or, made with withNetNS, another one sees them.
 type FS struct {
 	root string
 	ns   *NetNS
 }
 
-// NewFS returns an FS rooted at root; an empty root means DefaultRootFromEnv().
+// NewFS returns an FS rooted at root; an empty root means defaultRootFromEnv().
 func NewFS(root string) FS {
 	if root == "" {
-		root = DefaultRootFromEnv()
+		root = defaultRootFromEnv()
 	}
 	return FS{root: root}
 }
 
-// DefaultRootFromEnv returns $HOST_PROC when set, else DefaultRoot.
-func DefaultRootFromEnv() string {
-	if r := os.Getenv(RootEnv); r != "" {
+// defaultRootFromEnv returns $HOST_PROC when set, else defaultRoot.
+func defaultRootFromEnv() string {
+	if r := os.Getenv(rootEnv); r != "" {
 		return r
 	}
-	return DefaultRoot
+	return defaultRoot
 }
 
 // Root returns the procfs root of fs.
 func (fs FS) Root() string { return fs.root }
 
-// IsLive reports whether the root is the running kernel's procfs as seen
-// by this process, rather than a copy or a fixture tree. It asks what the
-// root is, not how it is spelt (as prometheus/procfs does): a procfs
-// mount (statfs magic PROC_SUPER_MAGIC) at its top, where "self" names
-// this process. Such a root's net/ and sys/net/ show this process's
-// network namespace whichever mount it is (HOST_PROC=/host/proc in a
-// container reads the container's namespace through the host's procfs,
-// since net is a link to self/net), which is the namespace rtnetlink
-// answers for, so the two sources agree. A pid directory such as
-// /proc/1 is a procfs too, but shows another process's namespace: it is
-// not live.
-func (fs FS) IsLive() bool {
-	var st unix.Statfs_t
-	if err := unix.Statfs(fs.root, &st); err != nil || st.Type != unix.PROC_SUPER_MAGIC {
-		return false
-	}
-	_, err := os.Readlink(filepath.Join(fs.root, "self"))
-	return err == nil
-}
-
-// InNetNS returns an FS that reads the tables of the network namespace
+// withNetNS returns an FS that reads the tables of the network namespace
 // ns, as the binary would read them run inside it (`ip netns exec`):
 // the files of net/ and sys/net/ below the root are opened from a thread
 // inside ns (net/ through thread-self/net, since self/net shows the
@@ -77,7 +55,7 @@ func (fs FS) IsLive() bool {
 // Other files (sys/kernel/...) are global and read as they are. The root
 // must be the live procfs: a copy or a fixture tree has no namespace to
 // enter. A nil ns gives fs itself.
-func (fs FS) InNetNS(ns *NetNS) (FS, error) {
+func (fs FS) withNetNS(ns *NetNS) (FS, error) {
 	if ns == nil {
 		return fs, nil
 	}
@@ -88,7 +66,7 @@ func (fs FS) InNetNS(ns *NetNS) (FS, error) {
 	return fs, nil
 }
 
-// OpenFS is NewFS(root) in the network namespace netns names (OpenNetNS),
+// OpenFS is NewFS(root) in the network namespace netns names (openNetNS),
 // or in the process's own when netns is "": what a binary's -procfs-root
 // and --netns flags name. The error names the namespace.
 func OpenFS(root, netns string) (FS, error) {
@@ -96,18 +74,18 @@ func OpenFS(root, netns string) (FS, error) {
 	if netns == "" {
 		return fs, nil
 	}
-	ns, err := OpenNetNS(netns)
+	ns, err := openNetNS(netns)
 	if err != nil {
 		return fs, err
 	}
-	nfs, err := fs.InNetNS(ns)
+	nfs, err := fs.withNetNS(ns)
 	if err != nil {
 		ns.Close()
 	}
 	return nfs, err
 }
 
-// NetNS is the namespace given to InNetNS, nil for the process's own.
+// NetNS is the namespace given to withNetNS, nil for the process's own.
 func (fs FS) NetNS() *NetNS { return fs.ns }
 
 // inNetNS reports whether rel is opened inside the FS's namespace.
@@ -116,7 +94,7 @@ func (fs FS) inNetNS(rel string) bool {
 }
 
 // Path returns the path of a source given relative to the root, such as
-// "net/arp", for messages; with a namespace given to InNetNS it names
+// "net/arp", for messages; with a namespace given to withNetNS it names
 // the namespace too, such as "/proc/thread-self/net/arp of network
 // namespace ingress_sbox".
 func (fs FS) Path(rel string) string {

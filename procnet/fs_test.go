@@ -18,7 +18,7 @@ func TestNewFSRoot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(RootEnv, tt.env)
+			t.Setenv(rootEnv, tt.env)
 			if got := NewFS(tt.arg).Root(); got != tt.want {
 				t.Errorf("NewFS(%q).Root() = %q with HOST_PROC=%q, want %q", tt.arg, got, tt.env, tt.want)
 			}

@@ -125,7 +125,7 @@ func formatIPVS(services []Service) []byte {
 
 func parseIPVSAll(data []byte, name string, check func(*Service)) ([]Service, error) {
 	var out []Service
-	err := ParseIPVS(bytes.NewReader(data), name, func(s *Service) error {
+	err := parseIPVS(bytes.NewReader(data), name, func(s *Service) error {
 		if check != nil {
 			check(s)
 		}
@@ -141,6 +141,8 @@ func FuzzParseIPVS(f *testing.F) {
 	addFixtureSeeds(f, "net/ip_vs")
 	f.Add([]byte(ipvsHeader + "TCP  0A000001:0050 wlc \r\n\t-> 0A000102:0050 Route 1 3 17\r\n"))
 	f.Add([]byte(ipvsHeader + "IP_255  FFFFFFFF:FFFF none ops persistent 18446744073709551615 FFFFFFFF\n"))
+	f.Add([]byte(ipvsHeader + "IP_51  0A000001:0000 rr\n  -> 0A000102:0000 Route 2147483647 -1 -2147483648\n"))
+	f.Add([]byte(ipvsHeader + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 100000 -0 4294967295\n  -> 0A000103:0050 Masq 4294967296 - --1\n"))
 	const name = "/proc/net/ip_vs"
 	f.Fuzz(func(t *testing.T, data []byte) {
 		services, err := parseIPVSAll(data, name, func(s *Service) {
@@ -154,9 +156,6 @@ func FuzzParseIPVS(f *testing.F) {
 				t.Fatalf("persistence values without the persistent flag: %+v", s)
 			}
 			for _, rs := range s.RealServers {
-				if rs.Weight > 65535 {
-					t.Fatalf("real server weight %d > 65535", rs.Weight)
-				}
 				if !rs.Addr.IsValid() || rs.Forward == "" {
 					t.Fatalf("real server without address or forward method: %+v", rs)
 				}
@@ -196,12 +195,12 @@ func FuzzParseIPVSStats(f *testing.F) {
 	f.Add(formatIPVSStats(IPVSStats{Totals: IPVSCounters{1<<64 - 1, 0, 1, 2, 3}}))
 	const name = "/proc/net/ip_vs_stats"
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, err := ParseIPVSStats(bytes.NewReader(data), name)
+		st, err := parseIPVSStats(bytes.NewReader(data), name)
 		if err != nil {
 			checkParseError(t, err, name, data)
 			return
 		}
-		again, err := ParseIPVSStats(bytes.NewReader(formatIPVSStats(st)), name)
+		again, err := parseIPVSStats(bytes.NewReader(formatIPVSStats(st)), name)
 		if err != nil || again != st {
 			t.Fatalf("round trip: %+v -> %+v, %v", st, again, err)
 		}
@@ -228,7 +227,7 @@ func FuzzParseIPVSStatsPerCPU(f *testing.F) {
 	addFixtureSeeds(f, "net/ip_vs_stats_percpu")
 	const name = "/proc/net/ip_vs_stats_percpu"
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, err := ParseIPVSStatsPerCPU(bytes.NewReader(data), name)
+		st, err := parseIPVSStatsPerCPU(bytes.NewReader(data), name)
 		if err != nil {
 			checkParseError(t, err, name, data)
 			return
@@ -240,7 +239,7 @@ func FuzzParseIPVSStatsPerCPU(f *testing.F) {
 			}
 			seen[c.CPU] = true
 		}
-		again, err := ParseIPVSStatsPerCPU(bytes.NewReader(formatIPVSStatsPerCPU(st)), name)
+		again, err := parseIPVSStatsPerCPU(bytes.NewReader(formatIPVSStatsPerCPU(st)), name)
 		if err != nil {
 			t.Fatalf("our own rendering does not parse: %v", err)
 		}
@@ -269,7 +268,7 @@ func FuzzParseARP(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const name = "arp"
-		sum, cerr := ParseARPCounts(bytes.NewReader(data), name)
+		sum, cerr := parseARPCounts(bytes.NewReader(data), name)
 
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -324,12 +323,12 @@ func FuzzParseARP(f *testing.F) {
 }
 
 // naiveNeighCacheStats is an independent reference for
-// ParseNeighCacheStats: whole-line splitting, strconv, a map by header.
+// parseNeighCacheStats: whole-line splitting, strconv, a map by header.
 // It returns ok=false where the real parser must fail.
 func naiveNeighCacheStats(data []byte) (NeighCacheStats, bool) {
 	var st NeighCacheStats
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, MaxLineLength)
+	sc.Buffer(nil, maxLineLength)
 	fields := func(s string) []string {
 		return strings.FieldsFunc(s, func(r rune) bool {
 			return r == ' ' || r == '\t' || r == '\r' || r == '\v' || r == '\f'
@@ -398,7 +397,7 @@ func FuzzParseNeighCacheStats(f *testing.F) {
 	f.Add([]byte("entries hits entries hits\n1 2 3 4\n5 6 7 8\n"))
 	const name = "/proc/net/stat/arp_cache"
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, err := ParseNeighCacheStats(bytes.NewReader(data), name)
+		st, err := parseNeighCacheStats(bytes.NewReader(data), name)
 		ref, ok := naiveNeighCacheStats(data)
 		if err != nil {
 			checkParseError(t, err, name, data)
@@ -434,10 +433,10 @@ func FuzzParseKernelRelease(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, err := ParseKernelRelease(s)
+		v, err := parseKernelRelease(s)
 		m := kernelReleaseRE.FindStringSubmatch(s)
 		if err != nil {
-			// ParseKernelRelease is not a file parser: KernelVersion wraps
+			// parseKernelRelease is not a file parser: KernelVersion wraps
 			// its error in a *ParseError with the file name.
 			if m != nil {
 				t.Fatalf("%q: error %v, but it matches %v", s, err, m)

@@ -53,18 +53,24 @@ const (
 // (ip_vs_proto_name); any other protocol number is printed as IP_<n>.
 func IPVSProtocols() []string { return append([]string(nil), protocols...) }
 
+// IPVSProtocolName is the name both sources give the protocol number p:
+// net/ip_vs prints ip_vs_proto_name(p), and the netlink reader names the
+// number it receives the same way. AH (51) and ESP (50) have no name
+// there: they are IP_51 and IP_50.
+func IPVSProtocolName(p uint8) string { return ipvsProtocolName(uint16(p)) }
+
 // WalkIPVS calls fn for every service of net/ip_vs, in file order. The
 // *Service and its RealServers are reused for the next service: fn must
 // copy what it keeps. An error from fn stops the walk and is returned.
 func (fs FS) WalkIPVS(fn func(*Service) error) error {
 	return fs.parseFile(ipvsFile, func(r io.Reader, name string) error {
-		return ParseIPVS(r, name, fn)
+		return parseIPVS(r, name, fn)
 	})
 }
 
-// ParseIPVS parses the net/ip_vs format from r; name is used in errors.
+// parseIPVS parses the net/ip_vs format from r; name is used in errors.
 // It calls fn as WalkIPVS does.
-func ParseIPVS(r io.Reader, name string, fn func(*Service) error) error {
+func parseIPVS(r io.Reader, name string, fn func(*Service) error) error {
 	s := newLineScanner(r, name)
 	var svc Service
 	svc.RealServers = make([]RealServer, 0, 64)
@@ -190,21 +196,39 @@ func parseRealServer(f [][]byte, rs *RealServer) error {
 		return fmt.Errorf("forward method %.40q", f[2])
 	}
 	rs.Forward = internToken(f[2], forwards)
+	// The kernel accepts any non-negative int as a weight over netlink
+	// (ipvsadm stops at 65535, keepalived does not).
 	w, err := parseDec(f[3], 32)
 	if err != nil {
 		return numberError("weight", f[3], err)
 	}
-	if w > 65535 {
-		return numberError("weight", f[3], errNumberRange)
-	}
 	rs.Weight = uint32(w)
-	if rs.ActiveConns, err = parseDec(f[4], 64); err != nil {
+	if rs.ActiveConns, err = parseConnCount(f[4]); err != nil {
 		return numberError("active connections", f[4], err)
 	}
-	if rs.InactiveConns, err = parseDec(f[5], 64); err != nil {
+	if rs.InactiveConns, err = parseConnCount(f[5]); err != nil {
 		return numberError("inactive connections", f[5], err)
 	}
 	return nil
+}
+
+// parseConnCount parses a connection count as net/ip_vs prints it: %d of
+// an atomic_t, which a race in the kernel's accounting can leave
+// negative. Netlink sends the same atomic_t as a u32, so a negative count
+// is read as netlink gives it (-1 is 4294967295) and the two sources
+// agree.
+func parseConnCount(b []byte) (uint64, error) {
+	if len(b) > 1 && b[0] == '-' {
+		v, err := parseDec(b[1:], 64)
+		if err != nil {
+			return 0, err
+		}
+		if v > 1<<31 {
+			return 0, errNumberRange
+		}
+		return uint64(uint32(-int64(v))), nil
+	}
+	return parseDec(b, 64)
 }
 
 // parseAddrPort parses "0A000001:0050" or "[2001:0db8:...:0001]:0050".
@@ -261,7 +285,7 @@ func parseIPv6Hex(b []byte) (netip.Addr, error) {
 }
 
 var (
-	protocols  = []string{"TCP", "UDP", "SCTP", protoFWM, "IP", "ICMP", "ICMPv6", "AH", "ESP"}
+	protocols  = []string{"TCP", "UDP", "SCTP", protoFWM, "IP", "ICMP", "ICMPv6"}
 	schedulers = []string{"none", "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"}
 	forwards   = []string{"Masq", "Local", "Tunnel", "Route"}
 )

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/mdlayher/netlink"
-	"golang.org/x/sys/unix"
 )
 
 // encodeService is a service message as the kernel sends it, for the
@@ -12,11 +11,11 @@ import (
 func encodeService(tb testing.TB, fwmark uint32) []byte {
 	tb.Helper()
 	inner := netlink.NewAttributeEncoder()
-	inner.Uint16(ipvsSvcAttrAF, unix.AF_INET)
+	inner.Uint16(ipvsSvcAttrAF, linuxAFInet)
 	if fwmark != 0 {
 		inner.Uint32(ipvsSvcAttrFWMark, fwmark)
 	} else {
-		inner.Uint16(ipvsSvcAttrProtocol, unix.IPPROTO_TCP)
+		inner.Uint16(ipvsSvcAttrProtocol, ipprotoTCP)
 		inner.Bytes(ipvsSvcAttrAddr, []byte{10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
 		inner.Bytes(ipvsSvcAttrPort, []byte{0, 80})
 	}
@@ -34,7 +33,7 @@ func encodeService(tb testing.TB, fwmark uint32) []byte {
 		tb.Fatal(err)
 	}
 	outer := netlink.NewAttributeEncoder()
-	outer.Bytes(ipvsCmdAttrService|unix.NLA_F_NESTED, b)
+	outer.Bytes(ipvsCmdAttrService|nlaFNested, b)
 	msg, err := outer.Encode()
 	if err != nil {
 		tb.Fatal(err)
@@ -43,11 +42,12 @@ func encodeService(tb testing.TB, fwmark uint32) []byte {
 }
 
 func TestDecodeServiceMessage(t *testing.T) {
+	svc, err := nestedIn(encodeService(t, 0), ipvsCmdAttrService)
+	if err != nil || svc == nil {
+		t.Fatalf("no service attribute: %v", err)
+	}
 	var s NetlinkService
-	err := decodeAttrs(encodeService(t, 0), func(ad *netlink.AttributeDecoder) {
-		ad.Nested(func(nad *netlink.AttributeDecoder) error { return decodeService(nad, &s) })
-	})
-	if err != nil {
+	if err := decodeService(svc, &s); err != nil {
 		t.Fatal(err)
 	}
 	if s.Protocol != "TCP" || s.Addr.String() != "10.0.0.1" || s.Port != 80 || s.Scheduler != "rr" || !s.Persistent ||
@@ -66,16 +66,12 @@ func FuzzDecodeIPVSMessage(f *testing.F) {
 		var s NetlinkService
 		var rs RealServer
 		var st IPVSCounters
-		decodeAttrs(b, func(ad *netlink.AttributeDecoder) {
-			ad.Nested(func(nad *netlink.AttributeDecoder) error {
-				decodeService(nad, &s)
-				return nil
-			})
-		})
-		decodeAttrs(b, func(ad *netlink.AttributeDecoder) {
-			ad.Nested(func(nad *netlink.AttributeDecoder) error {
-				return decodeDest(nad, s.Addr, &rs, &st)
-			})
-		})
+		var d IPVSSyncDaemon
+		inner, _ := nestedIn(b, ipvsCmdAttrService)
+		decodeService(inner, &s)
+		decodeService(b, &s)
+		decodeDest(b, linuxAFInet6, &rs, &st)
+		decodeDaemon(b, &d)
+		appendServiceRequest(nil, &s)
 	})
 }

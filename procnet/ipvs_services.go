@@ -2,7 +2,7 @@ package procnet
 
 // IPVSServices returns every service of net/ip_vs with its real servers.
 // The plugins walk the table; the tests and the procfs differential
-// test (internal/procfsref) keep it whole.
+// test (internal/devtools/procfsref) keep it whole.
 func (fs FS) IPVSServices() ([]Service, error) {
 	var out []Service
 	err := fs.WalkIPVS(func(s *Service) error {

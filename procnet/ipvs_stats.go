@@ -28,16 +28,16 @@ const ipvsStatsFile = "net/ip_vs_stats"
 func (fs FS) IPVSStats() (IPVSStats, error) {
 	var st IPVSStats
 	err := fs.parseFile(ipvsStatsFile, func(r io.Reader, name string) (err error) {
-		st, err = ParseIPVSStats(r, name)
+		st, err = parseIPVSStats(r, name)
 		return err
 	})
 	return st, err
 }
 
-// ParseIPVSStats parses the net/ip_vs_stats format from r; name is used in
+// parseIPVSStats parses the net/ip_vs_stats format from r; name is used in
 // errors. The two value rows are the first and second lines that consist
 // of five hex numbers.
-func ParseIPVSStats(r io.Reader, name string) (IPVSStats, error) {
+func parseIPVSStats(r io.Reader, name string) (IPVSStats, error) {
 	var st IPVSStats
 	s := newLineScanner(r, name)
 	rows := 0

@@ -25,17 +25,17 @@ const ipvsStatsPerCPUFile = "net/ip_vs_stats_percpu"
 func (fs FS) IPVSStatsPerCPU() (IPVSStatsPerCPU, error) {
 	var st IPVSStatsPerCPU
 	err := fs.parseFile(ipvsStatsPerCPUFile, func(r io.Reader, name string) (err error) {
-		st, err = ParseIPVSStatsPerCPU(r, name)
+		st, err = parseIPVSStatsPerCPU(r, name)
 		return err
 	})
 	return st, err
 }
 
-// ParseIPVSStatsPerCPU parses the net/ip_vs_stats_percpu format from r;
+// parseIPVSStatsPerCPU parses the net/ip_vs_stats_percpu format from r;
 // name is used in errors. Rows of six fields are CPU rows (a hex id, or
 // "~" for the total); the first row of five values after the total is
 // the rates row.
-func ParseIPVSStatsPerCPU(r io.Reader, name string) (IPVSStatsPerCPU, error) {
+func parseIPVSStatsPerCPU(r io.Reader, name string) (IPVSStatsPerCPU, error) {
 	var st IPVSStatsPerCPU
 	s := newLineScanner(r, name)
 	haveTotal, haveRates := false, false

@@ -82,9 +82,9 @@ func TestIPVSStatsErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
 			if tt.percpu {
-				_, err = ParseIPVSStatsPerCPU(strings.NewReader(tt.in), "f")
+				_, err = parseIPVSStatsPerCPU(strings.NewReader(tt.in), "f")
 			} else {
-				_, err = ParseIPVSStats(strings.NewReader(tt.in), "f")
+				_, err = parseIPVSStats(strings.NewReader(tt.in), "f")
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.msg) || !strings.HasPrefix(err.Error(), "f") {
 				t.Errorf("error %v, want one naming the file and mentioning %q", err, tt.msg)

@@ -80,7 +80,7 @@ func TestParseIPVSVariants(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			services, servers := 0, 0
-			err := ParseIPVS(strings.NewReader(tt.in), "ip_vs", func(s *Service) error {
+			err := parseIPVS(strings.NewReader(tt.in), "ip_vs", func(s *Service) error {
 				services++
 				servers += len(s.RealServers)
 				return nil
@@ -113,15 +113,17 @@ func TestParseIPVSErrors(t *testing.T) {
 		{"persistent cut", hdr + "TCP  0A000001:0050 wlc persistent 300\n", 4, "persistent without"},
 		{"extra field", hdr + "TCP  0A000001:0050 wlc bogus\n", 4, "unexpected field"},
 		{"negative weight", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route -1 3 17\n", 5, "weight"},
-		{"weight over 65535", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 65536 3 17\n", 5, "out of range"},
+		{"weight wider than 32 bits", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 4294967296 3 17\n", 5, "out of range"},
+		{"count below an int", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 1 -2147483649 17\n", 5, "out of range"},
+		{"a lone minus", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 1 - 17\n", 5, "active"},
 		{"conns wider than 64 bits", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 1 18446744073709551616 17\n", 5, "out of range"},
 		{"cut real server", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 1", 5, "want 6"},
 		{"NUL bytes", hdr + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route 1 3 1\x007\n", 5, "inactive"},
-		{"line too long", hdr + strings.Repeat("x", MaxLineLength+1) + "\n", 4, "longer than"},
+		{"line too long", hdr + strings.Repeat("x", maxLineLength+1) + "\n", 4, "longer than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := ParseIPVS(strings.NewReader(tt.in), "/proc/net/ip_vs", func(*Service) error { return nil })
+			err := parseIPVS(strings.NewReader(tt.in), "/proc/net/ip_vs", func(*Service) error { return nil })
 			var pe *ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("error %v is not a *ParseError", err)
@@ -131,6 +133,34 @@ func TestParseIPVSErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("error %q does not mention %q", err, tt.msg)
+			}
+		})
+	}
+}
+
+// What the kernel can print and netlink gives alike: a weight above
+// 65535 and a connection count left negative by a race are values, not a
+// damaged file.
+func TestParseIPVSOddValues(t *testing.T) {
+	const svc = ipvsHeader + "TCP  0A000001:0050 wlc\n  -> 0A000102:0050 Route "
+	for _, tt := range []struct {
+		name, line       string
+		weight           uint32
+		active, inactive uint64
+	}{
+		{"weight above 65535", "65536 3 17", 65536, 3, 17},
+		{"largest weight the kernel takes", "2147483647 0 0", 2147483647, 0, 0},
+		{"active count of -1", "1 -1 17", 1, 4294967295, 17},
+		{"lowest int", "1 0 -2147483648", 1, 0, 2147483648},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseIPVSAll([]byte(svc+tt.line+"\n"), "ip_vs", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs := got[0].RealServers[0]
+			if rs.Weight != tt.weight || rs.ActiveConns != tt.active || rs.InactiveConns != tt.inactive {
+				t.Errorf("got weight %d active %d inactive %d; want %d %d %d", rs.Weight, rs.ActiveConns, rs.InactiveConns, tt.weight, tt.active, tt.inactive)
 			}
 		})
 	}

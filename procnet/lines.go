@@ -8,9 +8,9 @@ import (
 	"io"
 )
 
-// MaxLineLength bounds one line of any source. The longest line the kernel
+// maxLineLength bounds one line of any source. The longest line the kernel
 // writes in these files is a few hundred bytes; anything longer is damage.
-const MaxLineLength = 32 << 10
+const maxLineLength = 32 << 10
 
 // lineScanner streams a source line by line through one buffer, splits
 // each line into fields without allocating and keeps the line number for
@@ -24,7 +24,7 @@ type lineScanner struct {
 
 func newLineScanner(r io.Reader, name string) *lineScanner {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, MaxLineLength), MaxLineLength)
+	sc.Buffer(make([]byte, maxLineLength), maxLineLength)
 	return &lineScanner{sc: sc, name: name, fields: make([][]byte, 0, 16)}
 }
 
@@ -59,7 +59,7 @@ func (s *lineScanner) err() error {
 		return nil
 	}
 	if errors.Is(err, bufio.ErrTooLong) {
-		return &ParseError{File: s.name, Line: s.line + 1, Err: fmt.Errorf("line longer than %d bytes", MaxLineLength)}
+		return &ParseError{File: s.name, Line: s.line + 1, Err: fmt.Errorf("line longer than %d bytes", maxLineLength)}
 	}
 	return &ParseError{File: s.name, Line: s.line + 1, Err: err}
 }

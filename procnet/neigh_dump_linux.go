@@ -9,9 +9,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// NeighDumpSource names rtnetlink as the source of a neighbour dump.
-const NeighDumpSource = "rtnetlink RTM_GETNEIGH"
-
 // maxDumpAttempts bounds the dumps started again because the table
 // changed under them (NLM_F_DUMP_INTR).
 const maxDumpAttempts = 4
@@ -26,28 +23,22 @@ type rtDumper interface {
 	ifName(index int32) (string, error)
 }
 
-// DumpNeighbours counts this network namespace's neighbour entries of
-// the given families (both when none is given), proxy entries included,
-// by state and device, with one RTM_GETNEIGH dump of the entries and one
+// dumpNeighboursIn counts the neighbour entries of the network namespace
+// ns (nil: the caller's) of the given families (both when none is given),
+// proxy entries included, by state and device, with one RTM_GETNEIGH dump of the entries and one
 // of the proxy entries. It allocates per device, not per entry. A dump
 // the kernel marks as interrupted by a change of the table is started
 // again; after a few interruptions in a row it gives up with an error
 // rather than return half-counted numbers.
-func DumpNeighbours(fams ...Family) (NeighDump, error) {
-	return dumpNeighboursIn(nil, fams)
-}
-
-// dumpNeighboursIn is DumpNeighbours of the namespace ns (nil: the
-// caller's).
 func dumpNeighboursIn(ns *NetNS, fams []Family) (NeighDump, error) {
-	s, err := openNetlinkIn(ns)
+	s, err := openNetlinkIn(ns, unix.NETLINK_ROUTE)
 	if err != nil {
-		return NeighDump{}, fmt.Errorf("%s: %w", NeighDumpSource, err)
+		return NeighDump{}, fmt.Errorf("%s: %w", neighDumpSource, err)
 	}
 	defer s.Close()
 	d, err := dumpNeighbours(s, fams)
 	if err != nil {
-		return d, fmt.Errorf("%s: %w", NeighDumpSource, err)
+		return d, fmt.Errorf("%s: %w", neighDumpSource, err)
 	}
 	return d, nil
 }

@@ -34,8 +34,8 @@ type NeighCacheStats struct {
 // The file exists only in the initial network namespace.
 func (fs FS) NeighCacheStats(f Family) (NeighCacheStats, error) {
 	var st NeighCacheStats
-	err := fs.parseFile(f.StatFile(), func(r io.Reader, name string) (err error) {
-		st, err = ParseNeighCacheStats(r, name)
+	err := fs.parseFile(f.statFile(), func(r io.Reader, name string) (err error) {
+		st, err = parseNeighCacheStats(r, name)
 		return err
 	})
 	return st, err
@@ -76,9 +76,9 @@ func (st *NeighCacheStats) neighColumn(header string) *uint64 {
 	return nil
 }
 
-// ParseNeighCacheStats parses the net/stat/*_cache format from r by header
+// parseNeighCacheStats parses the net/stat/*_cache format from r by header
 // name; name is used in errors.
-func ParseNeighCacheStats(r io.Reader, name string) (NeighCacheStats, error) {
+func parseNeighCacheStats(r io.Reader, name string) (NeighCacheStats, error) {
 	var st NeighCacheStats
 	s := newLineScanner(r, name)
 	if !s.next() {

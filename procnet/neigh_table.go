@@ -1,143 +1,117 @@
 package procnet
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
-	iofs "io/fs"
 )
 
-// NeighNetlink is the kernel's rtnetlink as a NeighReader asks it; tests
-// put a recording of the kernel in its place.
-type NeighNetlink interface {
-	NeighTable(Family) (NeighTable, error)
-	DumpNeighbours(...Family) (NeighDump, error)
+// NeighTable is a neighbour table as rtnetlink RTM_GETNEIGHTBL reports it
+// (what `ip -s ntable show` prints). Unlike net/stat/*_cache and the
+// gc_thresh sysctls, which exist only in the initial network namespace,
+// rtnetlink answers in any namespace, and it describes the one global
+// table shared by all of them.
+type NeighTable struct {
+	Name   string // "arp_cache" or "ndisc_cache"
+	Thresh GCThresh
+	// KeyLen and EntrySize are ndtc_key_len and ndtc_entry_size.
+	KeyLen, EntrySize uint16
+	// Stats.Entries is ndtc_entries: the whole table, every namespace,
+	// permanent entries included, as in net/stat/arp_cache. The counters
+	// are the kernel's own sums over CPUs; UnresolvedDiscards and CPURows
+	// are not in the reply and stay zero. HasTableFulls is false when the
+	// reply carries no statistics or a struct too short for table_fulls.
+	Stats NeighCacheStats
+	// HasStats is false when the reply carried no NDTA_STATS.
+	HasStats bool
 }
 
-// KernelNetlink asks the running kernel, in the network namespace NetNS,
-// or the caller's when it is nil.
-type KernelNetlink struct{ NetNS *NetNS }
+// Attribute types of RTM_NEWNEIGHTBL (include/uapi/linux/neighbour.h).
+const (
+	ndtaName    = 1 // char *
+	ndtaThresh1 = 2 // u32
+	ndtaThresh2 = 3 // u32
+	ndtaThresh3 = 4 // u32
+	ndtaConfig  = 5 // struct ndt_config
+	ndtaParms   = 6 // nested NDTPA_*, skipped
+	ndtaStats   = 7 // struct ndt_stats
 
-// NeighTable is NeighTableFromNetlink, asked in k's namespace.
-func (k KernelNetlink) NeighTable(f Family) (NeighTable, error) {
-	return neighTableIn(k.NetNS, f)
-}
+	sizeofNdtmsg    = 4  // struct ndtmsg: family u8, pad1 u8, pad2 u16
+	sizeofNdtConfig = 32 // struct ndt_config
+	// struct ndt_stats is 11 u64s; table_fulls is the last one.
+	ndtStatsCount = 11
+)
 
-// DumpNeighbours is the package's DumpNeighbours, of k's namespace.
-func (k KernelNetlink) DumpNeighbours(fams ...Family) (NeighDump, error) {
-	return dumpNeighboursIn(k.NetNS, fams)
-}
+var addressFamilies = [...]uint8{Inet: linuxAFInet, Inet6: linuxAFInet6}
 
-// NeighReader reads the neighbour tables, the entries of this network
-// namespace and the global table's size, counters and limits, from the
-// source it decided on once, and tells which source gave each value.
-// Both the arp plugin and check-arp-table read through it.
-type NeighReader struct {
-	FS FS
-	// Live is FS.IsLive(): the root's files describe the kernel that
-	// rtnetlink answers for, in the same namespace.
-	Live bool
-	// Source is SourceNetlink or SourceProcfs.
-	Source Source
-	// Netlink is nil with SourceProcfs.
-	Netlink NeighNetlink
-}
+func (f Family) addressFamily() uint8 { return addressFamilies[f.known()] }
 
-// NewNeighReader decides the source (Source.For).
-func NewNeighReader(fs FS, src Source) NeighReader {
-	live := fs.IsLive()
-	r := NeighReader{FS: fs, Live: live, Source: src.resolve(live)}
-	if r.Source == SourceNetlink {
-		r.Netlink = KernelNetlink{NetNS: fs.NetNS()}
+// parseNeighTableMsg parses the body of one RTM_NEWNEIGHTBL message. It
+// reports ok only for the family's table-wide message, the one with the
+// thresholds; per-device parameter messages carry only a name and
+// NDTA_PARMS and are skipped.
+func parseNeighTableMsg(body []byte, f Family) (nt NeighTable, ok bool, err error) {
+	if len(body) < sizeofNdtmsg {
+		return nt, false, errors.New("truncated ndtmsg")
 	}
-	return r
-}
-
-// NeighRows are the entries of this network namespace.
-type NeighRows struct {
-	// Source is NeighDumpSource or the path of net/arp.
-	Source string
-	// ARP counts the rows of /proc/net/arp, read or computed from the dump
-	// with the file's own rule.
-	ARP ARPSummary
-	// Dump is nil when the rows come from net/arp, which cannot tell the
-	// states apart nor show IPv6.
-	Dump *NeighDump
-}
-
-// Rows reads this namespace's entries of the families asked for (both
-// when none is given; net/arp has IPv4 only).
-func (r NeighReader) Rows(fams ...Family) (NeighRows, error) {
-	if r.Source != SourceNetlink {
-		sum, err := r.FS.CountARP()
-		return NeighRows{Source: r.FS.Path(arpFile), ARP: sum}, err
+	if body[0] != f.addressFamily() {
+		return nt, false, nil
 	}
-	d, err := r.Netlink.DumpNeighbours(fams...)
-	if err != nil {
-		return NeighRows{Source: NeighDumpSource}, err
-	}
-	return NeighRows{Source: NeighDumpSource, ARP: d.IPv4.Rows, Dump: &d}, nil
-}
-
-// NeighTableReading is the global table of one family: its size and
-// counters, and its limits, each with its source or its error.
-type NeighTableReading struct {
-	Stats       NeighCacheStats
-	StatsErr    error
-	StatsSource string // a path, or NeighTableSource
-	// StatsFromNetlink: the counters lack unresolved_discards.
-	StatsFromNetlink bool
-
-	Thresh       GCThresh
-	ThreshErr    error
-	ThreshSource string // the sysctl directory, or NeighTableSource
-}
-
-// NeighTableSource names rtnetlink as the source of a global table.
-const NeighTableSource = "rtnetlink RTM_GETNEIGHTBL"
-
-// Table reads the global table of family f. With SourceProcfs it reads
-// net/stat and the gc_thresh sysctls below the root. With SourceNetlink
-// it reads them too when the root is live, since they carry more
-// counters, and asks RTM_GETNEIGHTBL for what is missing (a container
-// hides them); on a root that is not live it asks rtnetlink only, never
-// mixing a tree's files with the running kernel. Only a missing file
-// sends it to rtnetlink: a damaged one is an error to report.
-func (r NeighReader) Table(f Family) NeighTableReading {
-	var t NeighTableReading
-	errMissing := fmt.Errorf("%w: %s is not the live procfs, rtnetlink asked instead", iofs.ErrNotExist, r.FS.Root())
-	if r.Source == SourceProcfs || r.Live {
-		t.Stats, t.StatsErr = r.FS.NeighCacheStats(f)
-		t.StatsSource = r.FS.Path(f.StatFile())
-		t.Thresh, t.ThreshErr = r.FS.GCThresh(f)
-		t.ThreshSource = r.FS.Path(f.NeighSysctlDir())
-	} else {
-		t.StatsErr, t.ThreshErr = errMissing, errMissing
-	}
-	if r.Source != SourceNetlink {
-		return t
-	}
-	needStats := errors.Is(t.StatsErr, iofs.ErrNotExist)
-	needThresh := errors.Is(t.ThreshErr, iofs.ErrNotExist)
-	if !needStats && !needThresh {
-		return t
-	}
-	nt, err := r.Netlink.NeighTable(f)
-	if needStats {
-		switch {
-		case err != nil:
-			t.StatsErr = fmt.Errorf("%w; %v", t.StatsErr, err)
-		case !nt.HasStats:
-			t.StatsErr = fmt.Errorf("%w; %s: no statistics in the reply", t.StatsErr, NeighTableSource)
-		default:
-			t.Stats, t.StatsErr, t.StatsSource, t.StatsFromNetlink = nt.Stats, nil, NeighTableSource, true
+	ne := binary.NativeEndian
+	var haveThresh3, haveConfig bool
+	a := nlAttrs{b: body[nlmAlign(sizeofNdtmsg):]}
+	for a.next() {
+		atyp, v := a.typ, a.val
+		switch atyp {
+		case ndtaName:
+			nt.Name = cString(v)
+		case ndtaThresh1, ndtaThresh2, ndtaThresh3:
+			if len(v) < 4 {
+				return nt, false, fmt.Errorf("attribute %d: %d bytes, want 4", atyp, len(v))
+			}
+			t := uint64(ne.Uint32(v))
+			switch atyp {
+			case ndtaThresh1:
+				nt.Thresh.Thresh1 = t
+			case ndtaThresh2:
+				nt.Thresh.Thresh2 = t
+			default:
+				nt.Thresh.Thresh3 = t
+				haveThresh3 = true
+			}
+		case ndtaConfig:
+			if len(v) < 8 {
+				return nt, false, fmt.Errorf("NDTA_CONFIG: %d bytes, want %d", len(v), sizeofNdtConfig)
+			}
+			nt.KeyLen = ne.Uint16(v[0:2])
+			nt.EntrySize = ne.Uint16(v[2:4])
+			nt.Stats.Entries = uint64(ne.Uint32(v[4:8]))
+			haveConfig = true
+		case ndtaStats:
+			nt.HasStats = true
+			nt.Stats.HasTableFulls = len(v) >= ndtStatsCount*8
+			dst := [ndtStatsCount]*uint64{
+				&nt.Stats.Allocs, &nt.Stats.Destroys, &nt.Stats.HashGrows,
+				&nt.Stats.ResFailed, &nt.Stats.Lookups, &nt.Stats.Hits,
+				&nt.Stats.RcvProbesMcast, &nt.Stats.RcvProbesUcast,
+				&nt.Stats.PeriodicGCRuns, &nt.Stats.ForcedGCRuns,
+				&nt.Stats.TableFulls,
+			}
+			for i, d := range dst {
+				if len(v) < (i+1)*8 {
+					break
+				}
+				*d = ne.Uint64(v[i*8:])
+			}
+		case ndtaParms:
+			// Per-device (and default) parameters: not needed here.
 		}
 	}
-	if needThresh {
-		if err != nil {
-			t.ThreshErr = fmt.Errorf("%w; %v", t.ThreshErr, err)
-		} else {
-			t.Thresh, t.ThreshErr, t.ThreshSource = nt.Thresh, nil, NeighTableSource
-		}
+	if a.err != nil {
+		return nt, false, a.err
 	}
-	return t
+	if nt.Name != f.TableName() || !haveThresh3 || !haveConfig {
+		return NeighTable{}, false, nil
+	}
+	return nt, true, nil
 }

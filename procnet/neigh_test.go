@@ -53,7 +53,7 @@ func TestNeighCacheStatsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseNeighCacheStats(strings.NewReader(tt.in), "f")
+			_, err := parseNeighCacheStats(strings.NewReader(tt.in), "f")
 			if err == nil || !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("error %v, want one mentioning %q", err, tt.msg)
 			}
@@ -97,7 +97,7 @@ func TestKernelVersion(t *testing.T) {
 		{"6", 0, 0, 0, false, true},
 	}
 	for _, tt := range tests {
-		v, err := ParseKernelRelease(tt.release)
+		v, err := parseKernelRelease(tt.release)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%q: error %v, want error %v", tt.release, err, tt.wantErr)
 			continue

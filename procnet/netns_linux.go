@@ -14,9 +14,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// NetNSDir is where `ip netns` keeps its named network namespaces: a
+// netnsDir is where `ip netns` keeps its named network namespaces: a
 // --netns value without a slash is a name below it.
-const NetNSDir = "/var/run/netns"
+const netnsDir = "/var/run/netns"
 
 // nsGetNSType is NS_GET_NSTYPE of linux/nsfs.h, _IO(0xb7, 0x3): the
 // CLONE_NEW* type of a namespace file (Linux 4.11).
@@ -25,7 +25,7 @@ const nsGetNSType = 0xb703
 // NetNS is a network namespace the tables are read from, other than the
 // process's own. It is the one place in this package that enters a
 // network namespace (NetNS.do); every reader given one (an FS made with
-// FS.InNetNS, DialIPVSIn, a NeighReader on such an FS) opens its netlink
+// FS.withNetNS, DialIPVSIn, a NeighReader on such an FS) opens its netlink
 // sockets and its per-namespace files there, and reads them from any
 // thread afterwards: a socket and an open /proc/net file belong to the
 // namespace they were opened in.
@@ -36,26 +36,26 @@ type NetNS struct {
 	id   string // "net:[INODE]", as /proc/PID/ns/net links read
 }
 
-// OpenNetNS opens the network namespace spec names: a name from `ip
-// netns` (below NetNSDir) or a path to a namespace file, such as
+// openNetNS opens the network namespace spec names: a name from `ip
+// netns` (below netnsDir) or a path to a namespace file, such as
 // /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net. It enters it
 // once on a thread of its own, so that a missing namespace, a file that
 // is not one, and a lack of permission (entering needs CAP_SYS_ADMIN)
 // are one error naming the namespace, before anything is read.
-func OpenNetNS(spec string) (*NetNS, error) {
+func openNetNS(spec string) (*NetNS, error) {
 	if spec == "" {
 		return nil, errors.New("network namespace: empty name")
 	}
 	n := &NetNS{spec: spec, path: spec}
 	if !strings.Contains(spec, "/") {
-		n.path = filepath.Join(NetNSDir, spec)
+		n.path = filepath.Join(netnsDir, spec)
 	}
 	h, err := netns.GetFromPath(n.path)
 	if err != nil {
 		err = &os.PathError{Op: "open", Path: n.path, Err: err}
 		switch {
 		case errors.Is(err, iofs.ErrNotExist) && n.path != spec:
-			return nil, fmt.Errorf("%s: no such namespace (ip netns list shows the names in %s): %w", n, NetNSDir, err)
+			return nil, fmt.Errorf("%s: no such namespace (ip netns list shows the names in %s): %w", n, netnsDir, err)
 		case errors.Is(err, iofs.ErrNotExist):
 			return nil, fmt.Errorf("%s: no such namespace: %w", n, err)
 		case errors.Is(err, iofs.ErrPermission):
@@ -171,15 +171,16 @@ func (n *NetNS) readFile(path string) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
-// openNetlinkIn opens a NETLINK_ROUTE socket in ns, or in the caller's
-// namespace when ns is nil.
-func openNetlinkIn(ns *NetNS) (*nlSocket, error) {
+// openNetlinkIn opens a netlink socket of the protocol proto in ns, or
+// in the caller's namespace when ns is nil. The socket answers for the
+// namespace it was opened in, from any thread.
+func openNetlinkIn(ns *NetNS, proto int) (*nlSocket, error) {
 	if ns == nil {
-		return openNetlink()
+		return openNetlink(proto)
 	}
 	var s *nlSocket
 	err := ns.do(func() (err error) {
-		s, err = openNetlink()
+		s, err = openNetlink(proto)
 		return err
 	})
 	return s, err

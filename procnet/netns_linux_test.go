@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 // TestOpenNetNSErrors: what cannot be entered is one error naming the
@@ -32,19 +32,19 @@ func TestOpenNetNSErrors(t *testing.T) {
 		{"/proc/self/ns/mnt", []string{"/proc/self/ns/mnt is a namespace of another kind"}, false},
 	}
 	for _, tt := range tests {
-		ns, err := OpenNetNS(tt.spec)
+		ns, err := openNetNS(tt.spec)
 		if err == nil {
 			ns.Close()
-			t.Errorf("OpenNetNS(%q): no error", tt.spec)
+			t.Errorf("openNetNS(%q): no error", tt.spec)
 			continue
 		}
 		for _, w := range tt.want {
 			if !strings.Contains(err.Error(), w) {
-				t.Errorf("OpenNetNS(%q): %v\nlacks %q", tt.spec, err, w)
+				t.Errorf("openNetNS(%q): %v\nlacks %q", tt.spec, err, w)
 			}
 		}
 		if errors.Is(err, iofs.ErrNotExist) != tt.notExist {
-			t.Errorf("OpenNetNS(%q): %v: wraps ErrNotExist %v, want %v", tt.spec, err, !tt.notExist, tt.notExist)
+			t.Errorf("openNetNS(%q): %v: wraps ErrNotExist %v, want %v", tt.spec, err, !tt.notExist, tt.notExist)
 		}
 	}
 }
@@ -57,7 +57,7 @@ func TestFSInNetNS(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("entering a network namespace, even the own one, needs CAP_SYS_ADMIN")
 	}
-	ns, err := OpenNetNS("/proc/self/ns/net")
+	ns, err := openNetNS("/proc/self/ns/net")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,10 +65,10 @@ func TestFSInNetNS(t *testing.T) {
 	if own, _ := os.Readlink("/proc/self/ns/net"); ns.ID() != own || own == "" {
 		t.Errorf("ID %q, own namespace %q", ns.ID(), own)
 	}
-	if _, err := NewFS("../testdata/lvs-director").InNetNS(ns); err == nil || !strings.Contains(err.Error(), "is not the live /proc") {
+	if _, err := NewFS("../testdata/lvs-director").withNetNS(ns); err == nil || !strings.Contains(err.Error(), "is not the live /proc") {
 		t.Errorf("fixture root in a namespace: %v", err)
 	}
-	fs, err := NewFS("/proc").InNetNS(ns)
+	fs, err := NewFS("/proc").withNetNS(ns)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestFSInNetNS(t *testing.T) {
 // own namespace. As root only (the namespace is made with ip netns).
 func TestNetNSThreadsNeverReturn(t *testing.T) {
 	other := testbin.NewNetNS(t)
-	ns, err := OpenNetNS(other.Name)
+	ns, err := openNetNS(other.Name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,15 +29,15 @@ func (fs FS) KernelVersion() (KernelVersion, error) {
 	if err != nil {
 		return KernelVersion{}, err
 	}
-	v, err := ParseKernelRelease(string(bytes.TrimSpace(b)))
+	v, err := parseKernelRelease(string(bytes.TrimSpace(b)))
 	if err != nil {
 		return v, &ParseError{File: name, Line: 1, Err: err}
 	}
 	return v, nil
 }
 
-// ParseKernelRelease parses "major.minor[.patch][anything]".
-func ParseKernelRelease(s string) (KernelVersion, error) {
+// parseKernelRelease parses "major.minor[.patch][anything]".
+func parseKernelRelease(s string) (KernelVersion, error) {
 	v := KernelVersion{Release: s}
 	nums := [3]*int{&v.Major, &v.Minor, &v.Patch}
 	i := 0

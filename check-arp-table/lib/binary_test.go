@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 const importPath = "github.com/procnet/mackerel-plugin-proc-net/check-arp-table"

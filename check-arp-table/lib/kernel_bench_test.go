@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 

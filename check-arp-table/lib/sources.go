@@ -106,6 +106,9 @@ func (s sources) read(fam procnet.Family, userThresh3 uint64) (reading, error) {
 		}
 		return r, err
 	}
+	if rows.FellBack != nil {
+		r.Notes = append(r.Notes, fmt.Sprintf("rows of %s, the dump failed: %v", rows.Source, rows.FellBack))
+	}
 	counted, exempt := rowsCount(rows, fam)
 	r.Count = counted
 	kv, kerr := s.nr.FS.KernelVersion()

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 const pkg = "github.com/procnet/mackerel-plugin-proc-net/check-ipvs"
@@ -82,6 +82,24 @@ func TestBinaryDefaultRules(t *testing.T) {
 			args:       root("ipvs-all-quiescent"),
 			wantCode:   2,
 			wantStdout: "IPVS CRITICAL: TCP 10.0.0.1:80: 0 of 2 real servers available\n",
+		},
+		{
+			name:       "a weight above 65535 and a count left at -1 are values, not a broken file",
+			args:       root("ipvs-weight-above-65535"),
+			wantCode:   0,
+			wantStdout: "IPVS OK: 2 services, 3 real servers, all available\n",
+		},
+		{
+			name:       "--service AH names the service the kernel prints as IP_51",
+			args:       args(root("ipvs-weight-above-65535"), []string{"--service", "AH:10.0.0.1:0"}),
+			wantCode:   0,
+			wantStdout: "IPVS OK: 1 service, 1 real server, all available\n",
+		},
+		{
+			name:       "--expect ESP is IP_50, which the table lacks",
+			args:       args(root("ipvs-weight-above-65535"), []string{"--expect", "ESP:10.0.0.1:0"}),
+			wantCode:   2,
+			wantStdout: "IPVS CRITICAL: IP_50 10.0.0.1:0 not present\n",
 		},
 		{
 			name:       "no services",

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 // director is a procfs root whose net/ip_vs a test replaces with the one

@@ -49,20 +49,28 @@ func parseServiceSpec(s string) (serviceSpec, error) {
 	return serviceSpec{Protocol: p, Addr: ap.Addr(), Port: ap.Port()}, nil
 }
 
-// canonicalProtocol accepts a protocol name in any case and returns it
-// spelled as the kernel prints it.
+// protocolNumbers are protocols a user names that the kernel prints by
+// number (ip_vs_proto_name has no name for them).
+var protocolNumbers = map[string]uint8{"AH": 51, "ESP": 50}
+
+// canonicalProtocol accepts a protocol name in any case, or IP_<number>,
+// and returns it spelled as the kernel prints it, in net/ip_vs as over
+// netlink: AH is IP_51, IP_6 is TCP.
 func canonicalProtocol(s string) (string, error) {
 	for _, p := range kernelProtocols {
 		if strings.EqualFold(s, p) {
 			return p, nil
 		}
 	}
+	if n, ok := protocolNumbers[strings.ToUpper(s)]; ok {
+		return procnet.IPVSProtocolName(n), nil
+	}
 	if len(s) > 3 && strings.EqualFold(s[:3], "IP_") {
 		if n, err := strconv.ParseUint(s[3:], 10, 8); err == nil {
-			return "IP_" + strconv.FormatUint(n, 10), nil
+			return procnet.IPVSProtocolName(uint8(n)), nil
 		}
 	}
-	return "", fmt.Errorf("unknown protocol %q: want TCP, UDP, SCTP, FWM or IP_<number>", s)
+	return "", fmt.Errorf("unknown protocol %q: want TCP, UDP, SCTP, AH, ESP, FWM or IP_<number>", s)
 }
 
 // parseMark accepts a decimal or 0x-prefixed hexadecimal firewall mark. A

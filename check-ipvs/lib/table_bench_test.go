@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/bench/gen"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/devtools/bench/gen"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/mackerelio/checkers"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 

@@ -34,7 +34,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 const (

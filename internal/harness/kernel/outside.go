@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 var (

@@ -10,7 +10,7 @@ import (
 
 	mp "github.com/mackerelio/go-mackerel-plugin-helper"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 const pkg = "github.com/procnet/mackerel-plugin-proc-net/metrics/mackerel-plugin-proc-net-arp"

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/bench/gen"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/devtools/bench/gen"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 // runTwice runs bin twice on one state, the second time a minute later,

@@ -54,6 +54,9 @@ func (p plugin) collectRows(w *metricout.Writer, nr procnet.NeighReader, others 
 		w.Warnf("%s: skipping ARP rows: %v", name, err)
 		return false
 	}
+	if rows.FellBack != nil {
+		w.Warnf("%s: counting the rows of %s, without NUD states or IPv6: %v", name, rows.Source, rows.FellBack)
+	}
 	sum := rows.ARP
 	sections := []deviceSection{{"devices.", sum}}
 	others += 1 + countKeys

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 // TestNetNSFlagMatchesIPNetnsExec: run from the initial namespace with

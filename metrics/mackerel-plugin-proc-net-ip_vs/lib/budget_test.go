@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/bench/gen"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/devtools/bench/gen"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 // TestBudgetOnHosts counts what the plugin prints on its second run

@@ -19,14 +19,15 @@ func (p plugin) Validate() error { return p.opts.validate() }
 func (p plugin) Collect(w *metricout.Writer) int {
 	fsys := p.opts.FS()
 	read := 0
-	switch nl, ok := p.openNetlink(w, fsys); {
-	case nl != nil:
-		defer nl.Close()
-		if p.collectNetlink(w, fsys, nl) {
+	switch t := p.openTable(w, fsys); {
+	case t == nil:
+	case t.Netlink() != nil:
+		defer t.Close()
+		if p.collectNetlink(w, t) {
 			read++
 		}
-	case ok:
-		if p.collectServices(w, fsys, nil) {
+	default:
+		if p.collectServices(w, t, nil) {
 			read++
 		}
 	}
@@ -45,25 +46,20 @@ func (p plugin) Collect(w *metricout.Writer) int {
 }
 
 // collectServices writes the services of net/ip_vs; traffic, when not
-// nil, gives a service's counters by its id.
-func (p plugin) collectServices(w *metricout.Writer, fsys procnet.FS, traffic map[string]procnet.IPVSCounters) bool {
+// nil, gives a service's counters.
+func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traffic map[serviceKey]procnet.IPVSCounters) bool {
 	walk := func(fn serviceFunc) error {
-		var id []byte
 		visit := func(s *procnet.Service) error {
 			var t *procnet.IPVSCounters
 			if traffic != nil {
-				id = appendServiceID(id[:0], s)
-				if c, ok := traffic[string(id)]; ok {
+				if c, ok := traffic[keyOf(s)]; ok {
 					t = &c
 				}
 			}
 			fn(s, t, nil)
 			return nil
 		}
-		if p.opts.Target != "" {
-			return procnet.WalkIPVSFile(p.opts.Target, visit)
-		}
-		return fsys.WalkIPVS(visit)
+		return t.WalkFile(visit)
 	}
 	return p.writeServices(w, walk, shape{traffic: traffic != nil, global: globalKeys(traffic != nil)})
 }

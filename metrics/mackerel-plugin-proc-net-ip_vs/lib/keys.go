@@ -19,6 +19,23 @@ func appendServiceID(b []byte, s *procnet.Service) []byte {
 	return appendAddrPort(b, s.Addr, s.Port)
 }
 
+// serviceKey is what names a service, as its id does, without building
+// the id: the join of netlink's traffic with net/ip_vs allocates nothing
+// per service.
+type serviceKey struct {
+	protocol string
+	addr     netip.Addr
+	port     uint16
+	mark     uint32
+}
+
+func keyOf(s *procnet.Service) serviceKey {
+	if s.IsFWM() {
+		return serviceKey{protocol: s.Protocol, mark: s.FirewallMark}
+	}
+	return serviceKey{protocol: s.Protocol, addr: s.Addr, port: s.Port}
+}
+
 // appendRealServerID appends <addr>_<port>.
 func appendRealServerID(b []byte, rs *procnet.RealServer) []byte {
 	return appendAddrPort(b, rs.Addr, rs.Port)

@@ -8,30 +8,22 @@ import (
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
-// openNetlink connects to IPVS over generic netlink when the source says
-// so: always with -source netlink, and with auto when reading the live
-// /proc, whose namespace is the one netlink answers for. With auto a
-// failure falls back to /proc with one stderr line naming the reason. It
-// returns nil to read the files, and ok false when -source netlink could
-// not be had, so that no service is read.
-func (p plugin) openNetlink(w *metricout.Writer, fsys procnet.FS) (nl *procnet.IPVSNetlink, ok bool) {
-	auto := p.opts.Source == procnet.SourceAuto
-	if p.opts.Source.For(fsys) == procnet.SourceProcfs || auto && p.opts.Target != "" {
-		return nil, true
+// openTable asks procnet for the IPVS table from the source it decides
+// (procnet.Decide): netlink on the live /proc, else the files. When auto
+// falls back to the files it says why on stderr in one line, except when
+// the module is not loaded (net/ip_vs is missing too; reading it says
+// so). It returns nil when -source netlink could not be had, so that no
+// service is read.
+func (p plugin) openTable(w *metricout.Writer, fsys procnet.FS) *procnet.IPVSTable {
+	t, err := procnet.OpenIPVS(fsys, p.opts.Source, p.opts.Target)
+	if err != nil {
+		w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
+		return nil
 	}
-	nl, err := procnet.DialIPVSIn(fsys.NetNS())
-	switch {
-	case err == nil:
-		return nl, true
-	case errors.Is(err, procnet.ErrIPVSNotLoaded) && auto:
-		// net/ip_vs is missing too; reading it says so.
-		return nil, true
-	case auto:
-		w.Warnf("%s: reading %s only, without per-service traffic: %v", name, fsys.Path(procnet.IPVSFile), netlinkHint(err))
-		return nil, true
+	if err := t.Decision.FellBack; err != nil && !errors.Is(err, procnet.ErrIPVSNotLoaded) {
+		w.Warnf("%s: reading %s only, without per-service traffic: %v", name, t.Path(), netlinkHint(err))
 	}
-	w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
-	return nil, false
+	return t
 }
 
 func netlinkHint(err error) error {
@@ -46,14 +38,15 @@ func netlinkHint(err error) error {
 // net/ip_vs the real servers, which is far cheaper on a large table than
 // a dump of every service's real servers; -real-server-traffic pays for
 // that dump and takes the real servers from it.
-func (p plugin) collectNetlink(w *metricout.Writer, fsys procnet.FS, nl *procnet.IPVSNetlink) bool {
-	svcs, err := nl.Services(p.opts.realServerTraffic)
-	if err != nil {
-		w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
-		return false
-	}
-	p.collectSyncDaemons(w, nl)
+func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
+	nl := t.Netlink()
 	if p.opts.realServerTraffic {
+		svcs, err := nl.Services(true)
+		if err != nil {
+			w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
+			return false
+		}
+		p.collectSyncDaemons(w, nl)
 		walk := func(fn serviceFunc) error {
 			for i := range svcs {
 				fn(&svcs[i].Service, &svcs[i].Stats, svcs[i].RealServerStats)
@@ -62,13 +55,19 @@ func (p plugin) collectNetlink(w *metricout.Writer, fsys procnet.FS, nl *procnet
 		}
 		return p.writeServices(w, walk, shape{traffic: true, realServerTraffic: true, global: globalKeys(true)})
 	}
-	traffic := make(map[string]procnet.IPVSCounters, len(svcs))
-	var id []byte
-	for i := range svcs {
-		id = appendServiceID(id[:0], &svcs[i].Service)
-		traffic[string(id)] = svcs[i].Stats
+	// The traffic is kept by service, as the dump streams by, to be joined
+	// with the real servers of net/ip_vs.
+	traffic := map[serviceKey]procnet.IPVSCounters{}
+	err := nl.WalkServices(func(s *procnet.NetlinkService) error {
+		traffic[keyOf(&s.Service)] = s.Stats
+		return nil
+	})
+	if err != nil {
+		w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
+		return false
 	}
-	return p.collectServices(w, fsys, traffic)
+	p.collectSyncDaemons(w, nl)
+	return p.collectServices(w, t, traffic)
 }
 
 func (p plugin) collectSyncDaemons(w *metricout.Writer, nl *procnet.IPVSNetlink) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 const pkg = "github.com/procnet/mackerel-plugin-proc-net/metrics/mackerel-plugin-proc-net-ip_vs_stats_percpu"

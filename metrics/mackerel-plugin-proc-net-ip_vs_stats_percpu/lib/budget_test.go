@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/bench/gen"
-	"github.com/procnet/mackerel-plugin-proc-net/internal/testbin"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/devtools/bench/gen"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 

@@ -2,8 +2,11 @@
 // large IPVS table costs from each source: `cat /proc/net/ip_vs`, the
 // ip_vs plugin with -source procfs, its default netlink run (one service
 // dump), with -real-server-traffic (a dump per service), and `ipvsadm -Ln
-// --stats`. It prints hyperfine's Markdown table. Run as root from the
-// repository root: go run ./internal/harness/kernel/ipvscost [-services N] [-rs M].
+// --stats`. It prints hyperfine's Markdown table. With -before REV the
+// plugin is also built at the git revision REV and its two netlink runs
+// measured in the same boot, for before/after figures. Run as root from
+// the repository root:
+// go run ./internal/harness/kernel/ipvscost [-services N] [-rs M] [-before REV].
 package main
 
 import (
@@ -23,30 +26,34 @@ func main() {
 	services := flag.Int("services", 5000, "services in the table")
 	realServers := flag.Int("rs", 20, "real servers per service")
 	runs := flag.Int("runs", 3, "runs per command")
+	before := flag.String("before", "", "also measure the plugin built at this git revision")
 	flag.Parse()
 	if kernel.Inside() {
-		if err := inside(*services, *realServers, *runs); err != nil {
+		if err := inside(*services, *realServers, *runs, *before != ""); err != nil {
 			fmt.Fprintln(os.Stderr, "ipvscost:", err)
 			os.Exit(1)
 		}
 		return
 	}
-	os.Exit(outside(os.Args[1:]))
+	os.Exit(outside(os.Args[1:], *before))
 }
 
-func outside(args []string) int {
+func outside(args []string, before string) int {
 	binDir, err := os.MkdirTemp("", "procnet-ipvscost-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ipvscost:", err)
 		return 1
 	}
 	defer os.RemoveAll(binDir)
-	pkg := "github.com/procnet/mackerel-plugin-proc-net/metrics/mackerel-plugin-proc-net-ip_vs"
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(binDir, filepath.Base(pkg)), pkg)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "ipvscost: go build: %v\n%s", err, out)
+	if err := buildPlugin(".", filepath.Join(binDir, pluginName)); err != nil {
+		fmt.Fprintln(os.Stderr, "ipvscost:", err)
 		return 1
+	}
+	if before != "" {
+		if err := buildAt(before, filepath.Join(binDir, pluginName+"-before")); err != nil {
+			fmt.Fprintln(os.Stderr, "ipvscost:", err)
+			return 1
+		}
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -68,7 +75,34 @@ func outside(args []string) int {
 	return run.ExitCode
 }
 
-func inside(services, realServers, runs int) error {
+const pluginName = "mackerel-plugin-proc-net-ip_vs"
+
+func buildPlugin(dir, out string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./metrics/"+pluginName)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build in %s: %v\n%s", dir, err, b)
+	}
+	return nil
+}
+
+// buildAt builds the plugin at the git revision rev, from a copy of its
+// tree (git archive) removed afterwards.
+func buildAt(rev, out string) error {
+	dir, err := os.MkdirTemp("", "procnet-ipvscost-before-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	cmd := exec.Command("sh", "-ec", `git archive "$1" | tar -x -C "$2"`, "sh", rev, dir)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("git archive %s: %v\n%s", rev, err, b)
+	}
+	return buildPlugin(dir, out)
+}
+
+func inside(services, realServers, runs int, before bool) error {
 	if err := kernel.LoadModules("ip_vs", "ip_vs_rr"); err != nil {
 		return err
 	}
@@ -92,16 +126,26 @@ func inside(services, realServers, runs int) error {
 	if out, err := kernel.TrySh("ipvsadm -C && ipvsadm -R < " + rules); err != nil {
 		return fmt.Errorf("ipvsadm -R: %v: %s", err, out)
 	}
-	plugin := kernel.BinPath("mackerel-plugin-proc-net-ip_vs")
+	plugin := kernel.BinPath(pluginName)
+	if err := checkRead(plugin, services, realServers); err != nil {
+		return err
+	}
 	state := filepath.Join(os.TempDir(), "state")
 	md := filepath.Join(os.TempDir(), "cost.md")
 	fmt.Printf("IPVS table: %d services x %d real servers, in Debian's kernel %s under QEMU\n\n", services, realServers, strings.TrimSpace(kernelRelease()))
-	cmd := exec.Command("hyperfine", "-N", "--runs", fmt.Sprint(runs), "--export-markdown", md, "--style", "basic",
+	args := []string{"-N", "--runs", fmt.Sprint(runs), "--export-markdown", md, "--style", "basic",
 		"-n", "cat /proc/net/ip_vs", "cat /proc/net/ip_vs",
-		"-n", "plugin -source procfs", plugin+" -source procfs -tempfile "+state+"-p",
-		"-n", "plugin (default: netlink service dump + net/ip_vs)", plugin+" -tempfile "+state+"-n",
-		"-n", "plugin -real-server-traffic", plugin+" -real-server-traffic -tempfile "+state+"-r",
-		"-n", "ipvsadm -Ln --stats", "ipvsadm -Ln --stats")
+		"-n", "plugin -source procfs", plugin + " -source procfs -tempfile " + state + "-p",
+		"-n", "plugin (default: netlink service dump + net/ip_vs)", plugin + " -tempfile " + state + "-n",
+		"-n", "plugin -real-server-traffic", plugin + " -real-server-traffic -tempfile " + state + "-r"}
+	if before {
+		old := plugin + "-before"
+		args = append(args,
+			"-n", "before: plugin (default)", old+" -tempfile "+state+"-bn",
+			"-n", "before: plugin -real-server-traffic", old+" -real-server-traffic -tempfile "+state+"-br")
+	}
+	args = append(args, "-n", "ipvsadm -Ln --stats", "ipvsadm -Ln --stats")
+	cmd := exec.Command("hyperfine", args...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("hyperfine: %w", err)
@@ -111,6 +155,37 @@ func inside(services, realServers, runs int) error {
 		return err
 	}
 	fmt.Print(string(b))
+	return nil
+}
+
+// checkRead makes sure the measured runs read the whole table: with no
+// budget, the plugin with -real-server-traffic prints a weight per real
+// server, and by default the traffic of every service (netlink's service
+// dump joined with net/ip_vs).
+func checkRead(plugin string, services, realServers int) error {
+	for _, c := range []struct {
+		args       []string
+		key        string
+		want, seen int
+	}{
+		{args: []string{"-real-server-traffic"}, key: ".weight.", want: services * realServers},
+		{key: ".service_conns.new", want: services},
+	} {
+		args := append(c.args, "-max-metrics", "0", "-tempfile", filepath.Join(os.TempDir(), "check-state"))
+		out, err := exec.Command(plugin, args...).Output()
+		if err != nil {
+			return fmt.Errorf("%s %s: %v", plugin, strings.Join(args, " "), err)
+		}
+		for line := range strings.Lines(string(out)) {
+			if strings.Contains(line, c.key) {
+				c.seen++
+			}
+		}
+		if c.seen != c.want {
+			return fmt.Errorf("%s %s printed %d %s keys, want %d", plugin, strings.Join(args, " "), c.seen, c.key, c.want)
+		}
+		fmt.Printf("check: %s printed %d %s keys\n", strings.Join(c.args, " "), c.seen, c.key)
+	}
 	return nil
 }
 
