@@ -54,10 +54,9 @@ func Keep(w *Writer, group string, items []Ranked, n int) map[string]bool {
 	slices.SortFunc(ranked, func(a, b Ranked) int {
 		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
 	})
-	memory := "kept." + group + "."
 	var incumbents, others []Ranked
 	for _, it := range ranked {
-		if _, ok := w.Recall(memory + it.Name); ok {
+		if WasKept(w, group, it.Name) {
 			incumbents = append(incumbents, it)
 		} else {
 			others = append(others, it)
@@ -92,21 +91,28 @@ func Keep(w *Writer, group string, items []Ranked, n int) map[string]bool {
 	set := make(map[string]bool, len(kept))
 	for _, k := range kept {
 		set[k.Name] = true
-		w.Remember(memory+k.Name, 1)
+		w.Remember(keptKey(group, k.Name), 1)
 	}
 	return set
 }
+
+// WasKept reports whether Keep or Fill chose name in group on the
+// previous run.
+func WasKept(w *Writer, group, name string) bool {
+	_, ok := w.Recall(keptKey(group, name))
+	return ok
+}
+
+func keptKey(group, name string) string { return "kept." + group + "." + name }
 
 // Fill chooses items whose costs add up to at most budget: those chosen
 // last run (remembered under group) first, then the others, each group
 // heaviest first, skipping an item that does not fit for a cheaper one
 // after it.
 func Fill(w *Writer, group string, items []Ranked, budget int) map[string]bool {
-	memory := "kept." + group + "."
 	order := slices.Clone(items)
 	slices.SortFunc(order, func(a, b Ranked) int {
-		_, aKept := w.Recall(memory + a.Name)
-		_, bKept := w.Recall(memory + b.Name)
+		aKept, bKept := WasKept(w, group, a.Name), WasKept(w, group, b.Name)
 		return cmp.Or(-cmp.Compare(b2i(aKept), b2i(bKept)), cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
 	})
 	set := map[string]bool{}
@@ -114,7 +120,7 @@ func Fill(w *Writer, group string, items []Ranked, budget int) map[string]bool {
 		if it.Cost <= budget {
 			budget -= it.Cost
 			set[it.Name] = true
-			w.Remember(memory+it.Name, 1)
+			w.Remember(keptKey(group, it.Name), 1)
 		}
 	}
 	return set

@@ -11,13 +11,17 @@ import (
 // protocol name first) can be it.
 const otherID = "other"
 
+// keptGroup is the name under which metricout.Keep remembers the services
+// kept.
+const keptGroup = "services"
+
 // writeFolded writes a table that does not fit -max-metrics: a summary
 // of every service when they all fit, else of the busiest (by current
 // connections; sticky, see metricout.Keep) and of the rest summed as
 // other, so that the services printed and other add up to the table; then,
-// with what is left, the real servers of the busiest summarised services
-// (a second walk of the table, which on a live table may have changed
-// since the first: the detail is that walk's, the summary the first's).
+// with what is left, the real servers of the busiest summarised services,
+// kept from the same read of the table (see detailCandidates; a second
+// walk only if one was not kept).
 func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svcs []service) bool {
 	limit := p.opts.Budget.Max
 	per := sh.summaryKeys()
@@ -30,7 +34,7 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 		s := &svcs[i]
 		ranked[i] = metricout.Ranked{Name: s.id, Weight: s.activeConns + s.inactiveConns, Cost: sh.realServerKeys() * int(s.realServers)}
 	}
-	kept := metricout.Keep(w, "services", ranked, places)
+	kept := metricout.Keep(w, keptGroup, ranked, places)
 	left := limit - sh.global - len(kept)*per
 	if len(kept) < len(svcs) {
 		left -= per
@@ -97,6 +101,20 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 	if len(detail) == 0 {
 		return true
 	}
+	if allRetained(svcs, detail) {
+		var key []byte
+		for i := range svcs {
+			s := &svcs[i]
+			if !detail[s.id] {
+				continue
+			}
+			key = append(key[:0], s.id...)
+			for j := range s.servers {
+				key = writeRealServer(w, key, len(s.id), &s.servers[j], s.serversTraffic, j)
+			}
+		}
+		return true
+	}
 	t := newTable(w)
 	t.quiet = true
 	err := walk(func(s *procnet.Service, _ *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
@@ -118,4 +136,21 @@ func writeSummary(w *metricout.Writer, id string, s *service) {
 	w.Gauge(id+".real_servers.available", s.available)
 	w.Gauge(id+".active_conns.all", s.activeConns)
 	w.Gauge(id+".inactive_conns.all", s.inactiveConns)
+}
+
+// maxPlaces is the most services writeFolded can summarise within limit:
+// at least its places, whichever way it counts them.
+func maxPlaces(limit int, sh shape) int {
+	return max(0, (limit-sh.global)/sh.summaryKeys())
+}
+
+// allRetained reports whether every service chosen for detail still has
+// its real servers from the first walk.
+func allRetained(svcs []service, detail map[string]bool) bool {
+	for i := range svcs {
+		if detail[svcs[i].id] && !svcs[i].retained {
+			return false
+		}
+	}
+	return true
 }

@@ -105,3 +105,62 @@ func TestBudgetWithNetlinkTraffic(t *testing.T) {
 		})
 	}
 }
+
+// TestFoldedDetailReadsTheTableOnce: when the table is folded and some
+// services get their real servers in detail, the table is still read
+// once a run (over netlink a second read would be a second dump per
+// service), and the real servers written are the whole of each detailed
+// service.
+func TestFoldedDetailReadsTheTableOnce(t *testing.T) {
+	tests := []struct {
+		services, realServers int
+		rsTraffic             bool
+		args                  []string
+		detailed              int // services written with their real servers
+	}{
+		{4, 4, true, nil, 3},
+		{6, 8, false, []string{"-max-metrics", "100"}, 1},
+		{300, 2, false, []string{"-max-metrics", "120"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%dx%d %v", tt.services, tt.realServers, tt.args), func(t *testing.T) {
+			var o options
+			if err := newFlagSet(&o).Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			p := plugin{&o}
+			state := filepath.Join(t.TempDir(), "s.json")
+			sh := shape{traffic: true, realServerTraffic: tt.rsTraffic, global: globalKeys(true)}
+			for minute := range uint64(2) {
+				walks := 0
+				director := netlinkDirector(tt.services, tt.realServers, minute, tt.rsTraffic)
+				walk := func(fn serviceFunc) error { walks++; return director(fn) }
+				var out, errs bytes.Buffer
+				w := metricout.NewWriter(&out, &errs, "p", state, time.Unix(1_800_000_000+60*int64(minute), 0))
+				if !p.writeServices(w, walk, sh) {
+					t.Fatal("writeServices failed")
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if walks != 1 {
+					t.Errorf("run %d read the table %d times, want once", minute, walks)
+				}
+				weights := map[string]int{}
+				for _, l := range strings.Split(out.String(), "\n") {
+					if svc, _, ok := strings.Cut(l, ".weight."); ok {
+						weights[svc]++
+					}
+				}
+				if len(weights) != tt.detailed {
+					t.Errorf("run %d: real servers of %d services, want %d:\n%s", minute, len(weights), tt.detailed, out.String())
+				}
+				for svc, n := range weights {
+					if n != tt.realServers {
+						t.Errorf("run %d: %s has %d real servers written, want all %d", minute, svc, n, tt.realServers)
+					}
+				}
+			}
+		})
+	}
+}

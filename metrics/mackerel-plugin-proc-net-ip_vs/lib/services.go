@@ -13,9 +13,10 @@ import (
 // -real-server-traffic. s and its slices are only valid during the call.
 type serviceFunc func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters)
 
-// serviceWalk calls fn for every service of the table, in its order. It
-// can be called twice: the second walk writes the real servers of the
-// services chosen for detail once the whole table has been counted.
+// serviceWalk calls fn for every service of the table, in its order.
+// writeServices reads the table once; writeFolded walks it a second time
+// only if a service chosen for detail is not among the candidates whose
+// real servers the first walk kept (see detailCandidates).
 type serviceWalk func(fn serviceFunc) error
 
 // shape is what a service costs in keys.
@@ -73,8 +74,11 @@ type service struct {
 	activeConns, inactiveConns uint64
 	traffic                    procnet.IPVSCounters
 	hasTraffic                 bool
-	servers                    []procnet.RealServer   // nil once the table does not fit
-	serversTraffic             []procnet.IPVSCounters // likewise, with -real-server-traffic
+	// its real servers, while the whole table may still fit, and after
+	// that only for a detail candidate (retained)
+	servers        []procnet.RealServer
+	serversTraffic []procnet.IPVSCounters // likewise, with -real-server-traffic
+	retained       bool
 }
 
 // table reads the services, skipping duplicated services and real
@@ -203,7 +207,8 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		return p.walked(w, err)
 	}
 	var svcs []service
-	keys, fits, copying := sh.global, true, true
+	keys, fits := sh.global, true
+	candidates := newDetailCandidates(w, maxPlaces(budget.Max, sh), &svcs)
 	err := walk(func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
 		if !t.read(s, rsTraffic) {
 			return
@@ -220,19 +225,27 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		if traffic != nil {
 			svc.traffic, svc.hasTraffic = *traffic, true
 		}
-		keys += sh.fullKeys(len(t.servers))
-		if fits = fits && budget.Fits(keys); fits {
-			svc.servers = slices.Clone(t.servers)
-			if rsTraffic != nil {
-				svc.serversTraffic = slices.Clone(t.serversTraffic)
-			}
-		} else if copying {
-			for i := range svcs {
-				svcs[i].servers, svcs[i].serversTraffic = nil, nil
-			}
-			copying = false
-		}
 		svcs = append(svcs, svc)
+		last := len(svcs) - 1
+		keys += sh.fullKeys(len(t.servers))
+		keep := true
+		switch {
+		case fits && budget.Fits(keys):
+		case fits: // from now on only the candidates for detail keep theirs
+			fits = false
+			for i := range last {
+				candidates.offer(i)
+			}
+			keep = candidates.offer(last)
+		default:
+			keep = candidates.offer(last)
+		}
+		if keep {
+			svcs[last].servers = slices.Clone(t.servers)
+			if rsTraffic != nil {
+				svcs[last].serversTraffic = slices.Clone(t.serversTraffic)
+			}
+		}
 	})
 	if !p.walked(w, err) {
 		return false
