@@ -33,7 +33,7 @@ KERNEL_DIR := .cache/kernels
 export PROCNET_KERNELS := $(KERNELS)
 REALKERNEL := ./internal/harness/e2e/realkernel
 
-.PHONY: all build run demo test lint bench fuzz dist kernels release-snapshot clean
+.PHONY: all build run demo test test-kernels test-arm64 lint bench fuzz dist kernels release-snapshot clean
 
 all: build
 
@@ -50,26 +50,49 @@ run: build
 
 # Boots Debian's kernel under QEMU with 4 CPUs, IPVS services,
 # keepalived, traffic and a neighbour table, and prints what every binary
-# printed there. As root, with: apt-get install qemu-system-x86
-# busybox-static kmod ipvsadm keepalived
+# printed there. As root; installs what it needs (internal/harness/prereqs)
+# and downloads Debian's kernel once (about 430 MB with its modules).
 demo: kernels
 	$(GO) run ./internal/harness/kernel/demo
 
 # Debian's own kernels of $(KERNELS), their modules and an initramfs, into
 # $(KERNEL_DIR)/SUITE (kept; remove a suite's directory for a newer one).
 kernels:
+	@$(PREREQS) require kernel
 	internal/harness/kernel/fetch-kernels $(KERNEL_DIR) $(KERNELS)
 
-# Everything: the quick tests (what `go test ./...` runs) and, with the
-# e2e build tag, the end-to-end tests (real mackerel-agent, mkr, the
-# packages of dist/, cron), each test once; then the real-kernel cases,
-# verbose, so that the output names each kernel and its time.
-test: dist kernels
+# What the tests need from Debian, in one list (internal/harness/prereqs/
+# packages): `prereqs run GROUP -- CMD` runs CMD when the group can run.
+# As root with apt-get it installs what is missing, saying so in one line;
+# otherwise it prints one line naming the packages and skips CMD. With CI
+# set, a group that cannot run fails the build.
+PREREQS := internal/harness/prereqs/prereqs
+
+# Everything: the real-kernel cases (Debian's kernels under QEMU; as root),
+# verbose, so that the output names each kernel and its time; the quick
+# tests (what `go test ./...` runs) and, with the e2e build tag, the
+# end-to-end tests (real mackerel-agent, mkr, the packages of dist/,
+# cron), each test once; the arm64 builds under user-mode QEMU.
+test: dist
 	$(GO) vet -tags e2e ./...
+	@$(PREREQS) run kernel -- $(MAKE) --no-print-directory test-kernels
 	$(GO) test -count=1 -tags e2e -timeout 30m $$($(GO) list -tags e2e ./... | grep -v '/internal/harness/e2e/realkernel$$')
-	$(GO) test -count=1 -tags e2e -timeout 60m -v $(REALKERNEL)
+	@$(PREREQS) run arm64 -- $(MAKE) --no-print-directory test-arm64
 	cd $(PROCFSREF) && $(GO) vet ./... && $(GO) test -count=1 ./...
 	cd internal/devtools/tools/pkg && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+test-kernels: kernels
+	$(GO) test -count=1 -tags e2e -timeout 60m -v $(REALKERNEL)
+
+# The arm64 builds that `make dist` ships, under QEMU's user-mode emulator
+# (qemu-user-static, no binfmt registration): the five binaries, built for
+# arm64, on the fixture trees as internal/harness/testbin runs them; and
+# the parsers' and decoders' unit tests compiled for arm64. Tests that
+# need the live kernel's netlink skip there (QEMU does not translate it).
+ARM64_UNIT := ./procnet/ ./internal/metricout/ ./internal/checkrun/ ./internal/threshold/ ./internal/statefile/
+test-arm64:
+	PROCNET_TESTBIN_GOARCH=arm64 $(GO) test -count=1 ./check-arp-table/... ./check-ipvs/... ./metrics/...
+	GOARCH=arm64 PROCNET_EMULATED=qemu-aarch64-static $(GO) test -count=1 -exec qemu-aarch64-static $(ARM64_UNIT)
 
 # Vet and staticcheck see the e2e files too.
 lint:

@@ -7,11 +7,14 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 // The controller resolves its own family on the host kernel, and a
 // family the kernel lacks is ENOENT, which DialIPVS calls not loaded.
 func TestGenlFamily(t *testing.T) {
+	testbin.SkipEmulated(t)
 	g, err := openGenl(nil)
 	if err != nil {
 		t.Fatal(err)

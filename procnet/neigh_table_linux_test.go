@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 // ipNtable runs `ip -s ntable show name TABLE` and returns the numeric
@@ -73,6 +75,7 @@ func counter(st NeighCacheStats, key string) uint64 {
 var monotonicCounters = []string{"allocs", "destroys", "hash_grows", "res_failed", "lookups", "hits", "periodic_gc_runs", "forced_gc_runs", "table_fulls"}
 
 func TestNeighTableFromNetlinkMatchesIP(t *testing.T) {
+	testbin.SkipEmulated(t)
 	for _, f := range []Family{Inet, Inet6} {
 		t.Run(f.String(), func(t *testing.T) {
 			// Counters move between the three reads: bracket ours between
@@ -120,6 +123,7 @@ func TestNeighTableFromNetlinkMatchesIP(t *testing.T) {
 }
 
 func TestNeighTableFromNetlinkMatchesProcfs(t *testing.T) {
+	testbin.SkipEmulated(t)
 	fs := NewFS(defaultRoot)
 	for _, f := range []Family{Inet, Inet6} {
 		t.Run(f.String(), func(t *testing.T) {
@@ -173,6 +177,7 @@ func TestNeighTableFromNetlinkMatchesProcfs(t *testing.T) {
 // exists: in a fresh network namespace, where net/stat/arp_cache and the
 // sysctls are hidden, rtnetlink still describes the global table.
 func TestNeighTableFromNetlinkInNewNamespace(t *testing.T) {
+	testbin.SkipEmulated(t)
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create a network namespace (unshare CLONE_NEWNET)")
 	}

@@ -16,6 +16,7 @@ import (
 // TestOpenNetNSErrors: what cannot be entered is one error naming the
 // namespace as the user did, wrapping the cause. None needs root.
 func TestOpenNetNSErrors(t *testing.T) {
+	testbin.SkipEmulated(t)
 	plain := filepath.Join(t.TempDir(), "plain")
 	if err := os.WriteFile(plain, nil, 0o644); err != nil {
 		t.Fatal(err)

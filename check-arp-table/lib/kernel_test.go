@@ -23,6 +23,7 @@ import (
 // kernelEnv skips unless the test can change network namespaces.
 func kernelEnv(t testing.TB) (ipPath string) {
 	t.Helper()
+	testbin.SkipEmulated(t)
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create network namespaces and neighbour entries")
 	}

@@ -50,8 +50,9 @@ const (
 	DirEnv = "PROCNET_KERNEL_DIR"
 	// DefaultSuites is what `make test` runs on: Debian 12's kernel.
 	DefaultSuites = "bookworm"
-	// Install names what a machine needs for these tests.
-	Install = "apt-get install qemu-system-x86 busybox-static kmod ipvsadm keepalived iproute2, then make kernels"
+	// Install says how a machine gets what these tests need: the kernel
+	// group of internal/harness/prereqs/packages, and the kernels.
+	Install = "as root, make test-kernels (it installs the kernel group of internal/harness/prereqs/packages and fetches the kernels)"
 )
 
 // BootTimeout bounds one boot and everything run inside it; a program
@@ -124,10 +125,12 @@ func missing() string {
 	if os.Geteuid() != 0 {
 		return "not root"
 	}
-	for _, cmd := range []string{qemu, "ipvsadm", "modprobe", "keepalived", "ip", "taskset"} {
-		if _, err := exec.LookPath(cmd); err != nil {
-			return cmd + " not found"
-		}
+	out, err := exec.Command(filepath.Join(testbin.RepoRoot(), "internal", "harness", "prereqs", "prereqs"), "missing", "base", "kernel").Output()
+	if err != nil {
+		return fmt.Sprintf("internal/harness/prereqs/prereqs: %v", err)
+	}
+	if pkgs := strings.TrimSpace(string(out)); pkgs != "" {
+		return "missing " + pkgs
 	}
 	if _, err := Kernels(); err != nil {
 		return err.Error()

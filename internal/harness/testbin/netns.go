@@ -25,6 +25,7 @@ var netnsSeq atomic.Int64
 // skipped, with the reason, unless it runs as root with iproute2.
 func NewNetNS(tb testing.TB) *NetNS {
 	tb.Helper()
+	SkipEmulated(tb)
 	if os.Geteuid() != 0 {
 		tb.Skip("needs root to create network namespaces")
 	}

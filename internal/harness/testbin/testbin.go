@@ -46,7 +46,7 @@ func Build(tb testing.TB, pkg string) string {
 	}
 	out := filepath.Join(dir, filepath.Base(pkg))
 	cmd := exec.Command("go", "build", "-ldflags", "-X github.com/procnet/mackerel-plugin-proc-net/internal/version.Version=v0.0.0-test", "-o", out, pkg)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOARCH="+targetArch())
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("go build %s: %v\n%s", pkg, err, msg)
 	}
@@ -102,6 +102,7 @@ func Run(tb testing.TB, bin string, env []string, args ...string) Result {
 // RunCmd runs a prepared command and returns its output and exit code.
 func RunCmd(tb testing.TB, cmd *exec.Cmd) Result {
 	tb.Helper()
+	emulate(tb, cmd)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
