@@ -82,7 +82,7 @@ func TestPrereqs(t *testing.T) {
 			name: "not root skips the kernel group, and installs nothing",
 			uid:  "1000", apt: true,
 			args:     []string{"run", "kernel", "--", "echo", "ran"},
-			wantOut:  "prereqs: skipping the real-kernel tests (not root; missing qemu-system-x86 busybox-static kmod ipvsadm keepalived util-linux xz-utils zstd, which make test installs as root)\n",
+			wantOut:  "prereqs: skipping the real-kernel tests (not root; missing qemu-system-x86 busybox-static kmod ipvsadm keepalived util-linux xz-utils zstd, which make installs when run as root)\n",
 			wantExit: 0,
 		},
 		{
@@ -96,7 +96,7 @@ func TestPrereqs(t *testing.T) {
 			name: "the kernel group needs root even when all is here",
 			uid:  "1000", commands: allKernel,
 			args:     []string{"require", "kernel"},
-			wantOut:  "prereqs: the real-kernel tests cannot run: not root; missing busybox-static, which make test installs as root\n",
+			wantOut:  "prereqs: the real-kernel tests cannot run: not root; missing busybox-static, which make installs when run as root\n",
 			wantExit: 1,
 		},
 		{
