@@ -18,7 +18,7 @@ import (
 func machine(t *testing.T, uid string, withApt bool, commands ...string) (path, aptLog string) {
 	t.Helper()
 	bin := t.TempDir()
-	for _, c := range []string{"bash", "dirname", "grep", "chmod", "echo"} {
+	for _, c := range []string{"bash", "dirname", "grep", "chmod", "echo", "mktemp", "cat", "rm"} {
 		p, err := exec.LookPath(c)
 		if err != nil {
 			t.Skipf("needs %s: %v", c, err)
