@@ -35,10 +35,11 @@ func TestChecksFromACronScript(t *testing.T) {
 		{"ipvs-one-quiescent", 3, []string{
 			"3 ARP-TABLE UNKNOWN: open TREE/net/stat/arp_cache: no such file or directory, and gc_thresh3 unknown: give --gc-thresh3 (rtnetlink not asked: TREE is not the live /proc)",
 			"1 IPVS WARNING: TCP 10.0.0.1:80 -> 10.0.1.3:80 weight 0"}},
+		// UNKNOWN outranks WARNING, and CRITICAL outranks UNKNOWN.
 		{"arp-table-near-full", 3, []string{
 			"1 ARP-TABLE WARNING: 850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 0 table overflows so far, none to compare with (first check); source TREE/net/stat/arp_cache",
 			"3 IPVS UNKNOWN: TREE/net/ip_vs not found: the ip_vs module is not loaded, or the file is hidden from this process (in a container, mount the host's /proc and set --procfs-root or HOST_PROC)"}},
-		{"ipvs-all-quiescent", 3, []string{
+		{"ipvs-all-quiescent", 2, []string{
 			"3 ARP-TABLE UNKNOWN: open TREE/net/stat/arp_cache: no such file or directory, and gc_thresh3 unknown: give --gc-thresh3 (rtnetlink not asked: TREE is not the live /proc)",
 			"2 IPVS CRITICAL: TCP 10.0.0.1:80: 0 of 2 real servers available"}},
 	}
@@ -52,5 +53,21 @@ func TestChecksFromACronScript(t *testing.T) {
 				t.Errorf("exit %d, stdout\n%s\nstderr %q\nwant exit %d, stdout\n%s", res.ExitCode, res.Stdout, res.Stderr, tt.exit, want)
 			}
 		})
+	}
+}
+
+// TestREADMEShowsTheTestedCronScript: the script the README shows is,
+// byte for byte, the one TestChecksFromACronScript runs.
+func TestREADMEShowsTheTestedCronScript(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(testbin.RepoRoot(), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile("testdata/health-check.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```sh\n"+string(script)+"```\n") {
+		t.Errorf("README.md does not show testdata/health-check.sh as a sh block: copy it there")
 	}
 }
