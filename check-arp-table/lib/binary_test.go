@@ -163,9 +163,9 @@ func TestBinaryFlags(t *testing.T) {
 	}{
 		{"bad warning", []string{"-w", "lots"}, 3, []string{`~ARP-TABLE UNKNOWN: --warning: invalid threshold "lots"`}},
 		{"percentage over 100", []string{"-c", "120%"}, 3, []string{"~ARP-TABLE UNKNOWN: --critical: "}},
-		{"warning above critical", []string{"-w", "95%", "-c", "90%"}, 3, []string{"ARP-TABLE UNKNOWN: --warning 95% is above --critical 90%"}},
+		{"warning above critical", []string{"-w", "95%", "-c", "90%"}, 3, []string{"ARP-TABLE UNKNOWN: --warning 95% is above --critical 90%: the WARNING threshold must be reached first"}},
 		{"mixed kinds, warning above critical at run time", []string{"--procfs-root", testbin.Fixture("arp-table-near-full"), "-w", "1000", "-c", "90%"}, 3,
-			[]string{"ARP-TABLE UNKNOWN: --warning 1000 (1000 entries) is above --critical 90% (922 entries) with gc_thresh3 1024"}},
+			[]string{"ARP-TABLE UNKNOWN: --warning 1000 (1000 entries) is above --critical 90% (922 entries) with gc_thresh3 1024: the WARNING threshold must be reached first"}},
 		{"unknown family", []string{"--family", "ipx"}, 3, []string{`ARP-TABLE UNKNOWN: --family: unknown family "ipx" (want inet or inet6)`}},
 		{"zero gc_thresh3", []string{"--gc-thresh3", "0"}, 3, []string{"ARP-TABLE UNKNOWN: --gc-thresh3 must be at least 1"}},
 		{"negative gc_thresh3", []string{"--gc-thresh3", "-5"}, 3, []string{"~ARP-TABLE UNKNOWN: "}},

@@ -74,8 +74,8 @@ func parseOptions(args []string) (options, error) {
 	if opts.Critical, err = threshold.ParseFlag("--critical", fv.Critical); err != nil {
 		return options{}, err
 	}
-	if opts.Warning.Percent == opts.Critical.Percent && opts.Warning.Value > opts.Critical.Value {
-		return options{}, fmt.Errorf("--warning %s is above --critical %s", opts.Warning, opts.Critical)
+	if err := threshold.CheckOrder(threshold.Above, opts.warningNamed(), opts.criticalNamed()); err != nil {
+		return options{}, err
 	}
 	if opts.Family, err = procnet.ParseFamily(fv.Family); err != nil {
 		return options{}, fmt.Errorf("--family: %w", err)
@@ -90,6 +90,14 @@ func parseOptions(args []string) (options, error) {
 		opts.StateFile = defaultStateFile(opts, "")
 	}
 	return opts, nil
+}
+
+func (o options) warningNamed() threshold.Named {
+	return threshold.Named{Flag: "--warning", Threshold: o.Warning}
+}
+
+func (o options) criticalNamed() threshold.Named {
+	return threshold.Named{Flag: "--critical", Threshold: o.Critical}
 }
 
 // defaultStateFile is one state file per family, procfs root and network

@@ -24,7 +24,7 @@ func TestParseOptions(t *testing.T) {
 		{args: []string{"--warning=70%", "--critical=70%", "--family=ipv4"}, want: options{Warning: threshold.Threshold{Value: 70, Percent: true}, Critical: threshold.Threshold{Value: 70, Percent: true}, Family: procnet.Inet}},
 		{args: []string{"-w", "x"}, wantErr: "--warning: invalid threshold"},
 		{args: []string{"-c=-1"}, wantErr: "--critical: invalid threshold"},
-		{args: []string{"-w", "900", "-c", "800"}, wantErr: "--warning 900 is above --critical 800"},
+		{args: []string{"-w", "900", "-c", "800"}, wantErr: "--warning 900 is above --critical 800: the WARNING threshold must be reached first"},
 		{args: []string{"--family", "6x"}, wantErr: "--family: unknown family"},
 		{args: []string{"--gc-thresh3", "0"}, wantErr: "--gc-thresh3 must be at least 1"},
 		{args: []string{"--gc-thresh3", "many"}, wantErr: "gc-thresh3"},

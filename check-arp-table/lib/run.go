@@ -10,6 +10,7 @@ import (
 	"github.com/mackerelio/checkers"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
@@ -47,11 +48,10 @@ func run(opts options, src sources, bootID string, now time.Time) *checkers.Chec
 	if r.Thresh3 == 0 {
 		return checkers.Unknown(fmt.Sprintf("gc_thresh3 is 0 in %s: not a usable limit, give --gc-thresh3", r.ThreshSource))
 	}
-	lv := levelsFor(opts.Warning, opts.Critical, r.Thresh3)
-	if lv.Warning > lv.Critical {
-		return checkers.Unknown(fmt.Sprintf("--warning %s (%.0f entries) is above --critical %s (%.0f entries) with gc_thresh3 %d",
-			opts.Warning, lv.Warning, opts.Critical, lv.Critical, r.Thresh3))
+	if err := threshold.CheckOrderOf(threshold.Above, opts.warningNamed(), opts.criticalNamed(), float64(r.Thresh3), "entries", "gc_thresh3"); err != nil {
+		return checkers.Unknown(err.Error())
 	}
+	lv := levelsFor(opts.Warning, opts.Critical, r.Thresh3)
 	// Only at the warning level is net/arp worth its cost.
 	if lv.reachesWarning(r.Count) {
 		src.refine(&r)
