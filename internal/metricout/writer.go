@@ -2,6 +2,7 @@ package metricout
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -21,6 +22,8 @@ type Writer struct {
 	loaded    bool
 	counters  map[string]float64
 	err       error
+	// program names the plugin in the lines about its state
+	program string
 }
 
 // NewWriter returns a Writer for a run at now. statePath is where the
@@ -134,7 +137,10 @@ func (w *Writer) loadState() {
 	w.loaded = true
 	w.counters = make(map[string]float64, 16)
 	st, err := loadState(w.statePath, w.now)
-	if err != nil {
+	switch {
+	case errors.Is(err, errNoMemory) && w.program != "":
+		w.Warnf("%s: %v", w.program, err)
+	case err != nil:
 		w.Warnf("%v", err)
 	}
 	w.last = st
