@@ -42,35 +42,38 @@ type Ranked struct {
 	Name   string
 	Weight uint64
 	Cost   int // metrics it costs, for Fill
+	// Pinned is always kept, in one of the places: the device family
+	// with the most rows is never folded into other.
+	Pinned bool
 }
 
-// Keep chooses at most n of items and returns their names. Without a
-// previous choice it takes the n heaviest. With one, remembered in w's
-// state under group, an item kept last run stays kept unless one left
-// out is more than twice as heavy (and heavier by more than one): small
-// changes of weight do not change the keys printed.
+// Keep chooses at most n of items (more if more are pinned) and returns
+// their names. Without a previous choice it takes the pinned and the
+// heaviest. With one, remembered in w's state under group, an item kept
+// last run stays kept unless one left out is more than twice as heavy
+// (and heavier by more than one): small changes of weight do not change
+// the keys printed.
 func Keep(w *Writer, group string, items []Ranked, n int) map[string]bool {
 	ranked := slices.Clone(items)
-	slices.SortFunc(ranked, func(a, b Ranked) int {
-		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
-	})
-	var incumbents, others []Ranked
+	slices.SortFunc(ranked, heaviestFirst)
+	var pinned, incumbents, others []Ranked
 	for _, it := range ranked {
-		if WasKept(w, group, it.Name) {
+		switch {
+		case it.Pinned:
+			pinned = append(pinned, it)
+		case WasKept(w, group, it.Name):
 			incumbents = append(incumbents, it)
-		} else {
+		default:
 			others = append(others, it)
 		}
 	}
-	n = max(0, min(n, len(ranked)))
+	n = max(0, min(n, len(ranked))-len(pinned))
 	var kept []Ranked
 	if len(incumbents) >= n {
 		kept, others = incumbents[:n], append(others, incumbents[n:]...)
-		slices.SortFunc(others, func(a, b Ranked) int {
-			return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
-		})
+		slices.SortFunc(others, heaviestFirst)
 	} else {
-		fill := n - len(incumbents)
+		fill := min(n-len(incumbents), len(others))
 		kept, others = append(incumbents, others[:fill]...), others[fill:]
 	}
 	// kept is ordered heaviest first within incumbents and newcomers; find
@@ -88,37 +91,54 @@ func Keep(w *Writer, group string, items []Ranked, n int) map[string]bool {
 		}
 		kept[light], others = c, others[1:]
 	}
-	set := make(map[string]bool, len(kept))
-	for _, k := range kept {
+	set := make(map[string]bool, len(kept)+len(pinned))
+	for _, k := range append(kept, pinned...) {
 		set[k.Name] = true
 		w.Remember(keptKey(group, k.Name), 1)
 	}
 	return set
 }
 
+func heaviestFirst(a, b Ranked) int {
+	return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
+}
+
 // WasKept reports whether Keep or Fill chose name in group on the
 // previous run.
 func WasKept(w *Writer, group, name string) bool {
-	_, ok := w.Recall(keptKey(group, name))
+	_, ok := w.recallJoin("kept.", group, ".", name)
 	return ok
 }
 
 func keptKey(group, name string) string { return "kept." + group + "." + name }
 
 // Fill chooses items whose costs add up to at most budget: those chosen
-// last run (remembered under group) first, then the others, each group
-// heaviest first, skipping an item that does not fit for a cheaper one
-// after it.
+// last run (remembered under group) first, heaviest first, while they fit
+// budget; then the others, heaviest first, only while the whole stays
+// within Margin(budget), so that the items chosen can grow a little
+// without one of them having to go. An item that does not fit is skipped
+// for a cheaper one after it.
 func Fill(w *Writer, group string, items []Ranked, budget int) map[string]bool {
-	order := slices.Clone(items)
-	slices.SortFunc(order, func(a, b Ranked) int {
-		aKept, bKept := WasKept(w, group, a.Name), WasKept(w, group, b.Name)
-		return cmp.Or(-cmp.Compare(b2i(aKept), b2i(bKept)), cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
+	type entry struct {
+		Ranked
+		incumbent bool
+	}
+	order := make([]entry, len(items))
+	for i, it := range items {
+		order[i] = entry{it, WasKept(w, group, it.Name)}
+	}
+	slices.SortFunc(order, func(a, b entry) int {
+		return cmp.Or(-cmp.Compare(b2i(a.incumbent), b2i(b.incumbent)), heaviestFirst(a.Ranked, b.Ranked))
 	})
 	set := map[string]bool{}
+	used, margin := 0, Margin(budget)
 	for _, it := range order {
-		if it.Cost <= budget {
-			budget -= it.Cost
+		limit := margin
+		if it.incumbent {
+			limit = budget
+		}
+		if used+it.Cost <= limit {
+			used += it.Cost
 			set[it.Name] = true
 			w.Remember(keptKey(group, it.Name), 1)
 		}

@@ -17,6 +17,7 @@ type Writer struct {
 	now       time.Time
 	stamp     []byte // "\t<unix time>\n"
 	line      []byte
+	memKey    []byte // recallJoin's key
 	statePath string
 	last      state
 	loaded    bool
@@ -111,6 +112,20 @@ func (w *Writer) Recall(key string) (float64, bool) {
 		w.loadState()
 	}
 	v, ok := w.last.values[memoryPrefix+key]
+	return v, ok
+}
+
+// recallJoin is Recall of the key joined from parts, without allocating
+// it: a table of thousands of services asks once per service.
+func (w *Writer) recallJoin(parts ...string) (float64, bool) {
+	if !w.loaded {
+		w.loadState()
+	}
+	w.memKey = append(w.memKey[:0], memoryPrefix...)
+	for _, p := range parts {
+		w.memKey = append(w.memKey, p...)
+	}
+	v, ok := w.last.values[string(w.memKey)]
 	return v, ok
 }
 
