@@ -1,6 +1,9 @@
 package metricout
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // A fold, once decided, holds until the whole view fits within
 // foldMarginPercent of the bound and has fitted so for foldHold: a table
@@ -10,6 +13,7 @@ import "time"
 const (
 	foldMarginPercent = 80
 	foldHold          = time.Hour
+	foldHoldText      = "an hour"
 )
 
 // Fold reports whether the view named group, which costs n metrics
@@ -46,3 +50,8 @@ func (b *Budget) Fold(w *Writer, group string, n int) (fold, unfolded bool) {
 // take when it adds something new: an item kept last run keeps its place
 // up to the bound, a newcomer only within the margin.
 func Margin(room int) int { return room * foldMarginPercent / 100 }
+
+// HoldNote says in a fold's notice when the fold ends.
+func HoldNote() string {
+	return fmt.Sprintf("until the whole fits %d%% of it for %s", foldMarginPercent, foldHoldText)
+}
