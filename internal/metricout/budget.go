@@ -24,6 +24,10 @@ func (b *Budget) Register(fs *flag.FlagSet, def, min int) {
 	fs.IntVar(&b.Max, "max-metrics", def, fmt.Sprintf("print at most this many metrics, folding the rest into summaries and other (0: no limit, every item; else at least %d)", min))
 }
 
+// SetMin changes the least -max-metrics takes, for a plugin whose fixed
+// keys depend on its other flags.
+func (b *Budget) SetMin(min int) { b.min = min }
+
 // Validate checks -max-metrics.
 func (b *Budget) Validate() error {
 	if b.Max != 0 && b.Max < b.min {

@@ -54,9 +54,13 @@ func graphs() map[string]mp.Graphs {
 }
 
 // neighStates is the graph of one family's entries by state, as
-// `ip neigh show nud all` names them.
+// `ip neigh show nud all` names them (-detail), or in the four groups
+// printed by default; never both at once.
 func neighStates(label string) mp.Graphs {
 	return mp.Graphs{Label: label, Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+		{Name: "unconfirmed", Label: "Stale, delay or probe", Stacked: true},
+		{Name: "unresolved", Label: "Incomplete or failed", Stacked: true},
+		{Name: "static", Label: "Permanent or no ARP", Stacked: true},
 		{Name: "reachable", Label: "Reachable", Stacked: true},
 		{Name: "stale", Label: "Stale", Stacked: true},
 		{Name: "delay", Label: "Delay", Stacked: true},
