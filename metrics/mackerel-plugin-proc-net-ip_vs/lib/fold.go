@@ -26,7 +26,8 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 	limit := p.opts.Budget.Max
 	per := sh.summaryKeys()
 	places := len(svcs)
-	if sh.global+places*per > limit {
+	foldServices, unfoldedServices := p.opts.Budget.Fold(w, "services", sh.global+places*per)
+	if foldServices {
 		places = max(0, (limit-sh.global-per)/per)
 	}
 	ranked := make([]metricout.Ranked, len(svcs))
@@ -53,12 +54,13 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 	}
 	msg += ")"
 	if len(kept) < len(svcs) {
-		msg += fmt.Sprintf(", the %d with the most connections kept and the rest summed as other", len(kept))
+		msg += fmt.Sprintf(", the %d with the most connections kept and the rest summed as other", places)
+	} else if unfoldedServices {
+		msg += ", every service again (they have fitted with room for an hour)"
 	}
-	if len(detail) > 0 {
-		msg += fmt.Sprintf(", the real servers of %d of them", len(detail))
-	}
-	metricout.Notice(w, msg+"; -max-metrics 0 prints every real server")
+	// No count of the services given detail: it moves with their sizes,
+	// and the notice would repeat.
+	metricout.Notice(w, msg+", the real servers of the busiest where room is left, "+metricout.HoldNote()+"; -max-metrics 0 prints every real server")
 
 	var other service
 	var otherRates [len(trafficParts)]float64

@@ -1,6 +1,7 @@
 package ipvs
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -250,8 +251,13 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 	if !p.walked(w, err) {
 		return false
 	}
-	if fits {
-		metricout.Notice(w, "")
+	fold, unfolded := budget.Fold(w, "real_servers", keys)
+	if fits && !fold {
+		if unfolded {
+			metricout.Notice(w, fmt.Sprintf("%s: every real server has fitted -max-metrics %d with room for an hour: printed again", name, budget.Max))
+		} else {
+			metricout.Notice(w, "")
+		}
 		for i := range svcs {
 			s := &svcs[i]
 			var traffic *procnet.IPVSCounters
