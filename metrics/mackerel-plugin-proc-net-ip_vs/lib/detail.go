@@ -2,8 +2,10 @@ package ipvs
 
 import (
 	"container/heap"
+	"slices"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
 // detailCandidates keeps, once the table no longer fits, the real servers
@@ -17,6 +19,20 @@ type detailCandidates struct {
 	places int
 	svcs   *[]service
 	heap   []int // indices into *svcs of the busiest others, lightest on top
+	// free holds the real-server slices of released services, for reuse:
+	// on a table of thousands of services most are taken and released
+	// again, and fresh memory is dear (a page fault per 4 KiB).
+	free [][]procnet.RealServer
+}
+
+// keep copies servers into a slice released before, or a new one.
+func (d *detailCandidates) keep(servers []procnet.RealServer) []procnet.RealServer {
+	if n := len(d.free); n > 0 {
+		buf := d.free[n-1]
+		d.free = d.free[:n-1]
+		return append(buf[:0], servers...)
+	}
+	return slices.Clone(servers)
 }
 
 func newDetailCandidates(w *metricout.Writer, places int, svcs *[]service) *detailCandidates {
@@ -36,11 +52,11 @@ func (d *detailCandidates) offer(i int) bool {
 	case len(d.heap) < d.places:
 		heap.Push(d, i)
 	case d.places > 0 && lighter(&(*d.svcs)[d.heap[0]], s):
-		(*d.svcs)[d.heap[0]].release()
+		d.release(&(*d.svcs)[d.heap[0]])
 		d.heap[0] = i
 		heap.Fix(d, 0)
 	default:
-		s.release()
+		d.release(s)
 	}
 	return s.retained
 }
@@ -52,7 +68,10 @@ func lighter(a, b *service) bool {
 	return wa < wb || wa == wb && a.id > b.id
 }
 
-func (s *service) release() {
+func (d *detailCandidates) release(s *service) {
+	if s.servers != nil {
+		d.free = append(d.free, s.servers)
+	}
 	s.servers, s.serversTraffic, s.retained = nil, nil, false
 }
 

@@ -242,7 +242,7 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 			keep = candidates.offer(last)
 		}
 		if keep {
-			svcs[last].servers = slices.Clone(t.servers)
+			svcs[last].servers = candidates.keep(t.servers)
 			if rsTraffic != nil {
 				svcs[last].serversTraffic = slices.Clone(t.serversTraffic)
 			}
