@@ -52,55 +52,61 @@ type Ranked struct {
 }
 
 // Keep chooses at most n of items (more if more are pinned) and returns
-// their names. Without a previous choice it takes the pinned and the
-// heaviest. With one, remembered in w's state under group, an item kept
-// last run stays kept unless one left out is more than twice as heavy
-// (and heavier by more than one): small changes of weight do not change
-// the keys printed.
+// their names; it sorts items, heaviest first. Without a previous choice
+// it takes the pinned and the heaviest. With one, remembered in w's
+// state under group, an item kept last run stays kept unless one left
+// out is more than twice as heavy (and heavier by more than one): small
+// changes of weight do not change the keys printed. It allocates with
+// the places, not with the items: a director may rank thousands.
 func Keep(w *Writer, group string, items []Ranked, n int) map[string]bool {
-	ranked := slices.Clone(items)
-	slices.SortFunc(ranked, heaviestFirst)
-	var pinned, incumbents, others []Ranked
-	for _, it := range ranked {
-		switch {
-		case it.Pinned:
-			pinned = append(pinned, it)
-		case WasKept(w, group, it.Name):
-			incumbents = append(incumbents, it)
-		default:
-			others = append(others, it)
+	slices.SortFunc(items, heaviestFirst)
+	chosen := map[string]bool{}
+	pinned := 0
+	for _, it := range items {
+		if it.Pinned {
+			chosen[it.Name] = true
+			pinned++
 		}
 	}
-	n = max(0, min(n, len(ranked))-len(pinned))
-	var kept []Ranked
-	if len(incumbents) >= n {
-		kept, others = incumbents[:n], append(others, incumbents[n:]...)
-		slices.SortFunc(others, heaviestFirst)
-	} else {
-		fill := min(n-len(incumbents), len(others))
-		kept, others = append(incumbents, others[:fill]...), others[fill:]
+	n = max(0, min(n, len(items))-pinned)
+	kept := make([]Ranked, 0, n)
+	// Incumbents first, then newcomers, each heaviest first.
+	for _, incumbents := range [...]bool{true, false} {
+		for _, it := range items {
+			if len(kept) == n {
+				break
+			}
+			if !chosen[it.Name] && (!incumbents || WasKept(w, group, it.Name)) {
+				kept = append(kept, it)
+				chosen[it.Name] = true
+			}
+		}
 	}
-	// kept is ordered heaviest first within incumbents and newcomers; find
-	// the lightest each time a challenger may take its place.
-	for len(others) > 0 && len(kept) > 0 {
+	// The heaviest left out may each take the lightest place.
+	for _, c := range items {
+		if len(kept) == 0 {
+			break
+		}
+		if chosen[c.Name] {
+			continue
+		}
 		light := 0
 		for i, k := range kept {
 			if k.Weight < kept[light].Weight || k.Weight == kept[light].Weight && k.Name > kept[light].Name {
 				light = i
 			}
 		}
-		c := others[0]
 		if c.Weight <= 2*kept[light].Weight+1 {
 			break
 		}
-		kept[light], others = c, others[1:]
+		delete(chosen, kept[light].Name)
+		kept[light] = c
+		chosen[c.Name] = true
 	}
-	set := make(map[string]bool, len(kept)+len(pinned))
-	for _, k := range append(kept, pinned...) {
-		set[k.Name] = true
-		w.Remember(keptKey(group, k.Name), 1)
+	for name := range chosen {
+		w.Remember(keptKey(group, name), 1)
 	}
-	return set
+	return chosen
 }
 
 func heaviestFirst(a, b Ranked) int {

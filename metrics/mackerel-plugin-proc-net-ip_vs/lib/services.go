@@ -207,7 +207,7 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		})
 		return p.walked(w, err)
 	}
-	var svcs []service
+	var svcs serviceList
 	keys, fits := sh.global, true
 	candidates := newDetailCandidates(w, maxPlaces(budget.Max, sh), &svcs)
 	err := walk(func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
@@ -226,8 +226,8 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		if traffic != nil {
 			svc.traffic, svc.hasTraffic = *traffic, true
 		}
-		svcs = append(svcs, svc)
-		last := len(svcs) - 1
+		stored := svcs.add(svc)
+		last := svcs.len() - 1
 		keys += sh.fullKeys(len(t.servers))
 		keep := true
 		switch {
@@ -242,9 +242,9 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 			keep = candidates.offer(last)
 		}
 		if keep {
-			svcs[last].servers = candidates.keep(t.servers)
+			stored.servers = candidates.keep(t.servers)
 			if rsTraffic != nil {
-				svcs[last].serversTraffic = slices.Clone(t.serversTraffic)
+				stored.serversTraffic = slices.Clone(t.serversTraffic)
 			}
 		}
 	})
@@ -258,8 +258,8 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		} else {
 			metricout.Notice(w, "")
 		}
-		for i := range svcs {
-			s := &svcs[i]
+		for i := range svcs.len() {
+			s := svcs.at(i)
 			var traffic *procnet.IPVSCounters
 			if s.hasTraffic {
 				traffic = &s.traffic
@@ -268,7 +268,7 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		}
 		return true
 	}
-	return p.writeFolded(w, walk, sh, svcs)
+	return p.writeFolded(w, walk, sh, &svcs)
 }
 
 func nilUnless[T any](ok bool, s []T) []T {
