@@ -41,6 +41,7 @@ func TestOrdinaryHostsKeepTheirDevices(t *testing.T) {
 				t.Fatalf("exit %d, %d; stderr %q, %q: a fold?", first.ExitCode, second.ExitCode, first.Stderr, second.Stderr)
 			}
 			vals := testbin.ValueMap(t, second.Stdout)
+			t.Logf("%d metrics", len(vals))
 			if len(vals) > defaultMaxMetrics {
 				t.Errorf("%d metrics, over the default %d", len(vals), defaultMaxMetrics)
 			}
