@@ -58,9 +58,6 @@ func graphs() map[string]mp.Graphs {
 // printed by default; never both at once.
 func neighStates(label string) mp.Graphs {
 	return mp.Graphs{Label: label, Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
-		{Name: "unconfirmed", Label: "Stale, delay or probe", Stacked: true},
-		{Name: "unresolved", Label: "Incomplete or failed", Stacked: true},
-		{Name: "static", Label: "Permanent or no ARP", Stacked: true},
 		{Name: "reachable", Label: "Reachable", Stacked: true},
 		{Name: "stale", Label: "Stale", Stacked: true},
 		{Name: "delay", Label: "Delay", Stacked: true},
@@ -69,5 +66,8 @@ func neighStates(label string) mp.Graphs {
 		{Name: "failed", Label: "Failed", Stacked: true},
 		{Name: "permanent", Label: "Permanent", Stacked: true},
 		{Name: "noarp", Label: "No ARP", Stacked: true},
+		{Name: "unconfirmed", Label: "Stale, delay or probe", Stacked: true},
+		{Name: "unresolved", Label: "Incomplete or failed", Stacked: true},
+		{Name: "static", Label: "Permanent or no ARP", Stacked: true},
 	}}
 }
