@@ -110,18 +110,15 @@ func (t *table) read(s *procnet.Service, rsTraffic []procnet.IPVSCounters) bool 
 		return false
 	}
 	t.seenServices[string(t.key)] = struct{}{}
-	clear(t.seenServers)
 	t.servers, t.serversTraffic = t.servers[:0], t.serversTraffic[:0]
 	for i := range s.RealServers {
 		rs := &s.RealServers[i]
-		k := realServerKey{rs.Addr, rs.Port}
-		if _, dup := t.seenServers[k]; dup {
+		if t.duplicate(realServerKey{rs.Addr, rs.Port}) {
 			if !t.quiet {
 				t.w.Warnf("%s: skipping duplicated real server %s of service %s", name, appendRealServerID(nil, rs), t.key)
 			}
 			continue
 		}
-		t.seenServers[k] = struct{}{}
 		t.servers = append(t.servers, *rs)
 		if rsTraffic != nil {
 			t.serversTraffic = append(t.serversTraffic, rsTraffic[i])
