@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
@@ -42,7 +43,9 @@ var errNoMemory = errors.New("no memory of the last run")
 // times too high); it is replaced by this run's.
 func loadState(path string, now time.Time) (state, error) {
 	f, err := statefile.Open(path, maxStateSize)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		// Absent, or a path that cannot be one (below a file): saving
+		// says why when it cannot be written either.
 		return state{}, nil
 	}
 	if err != nil {
