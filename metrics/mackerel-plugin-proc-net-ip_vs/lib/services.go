@@ -151,11 +151,15 @@ func writeFull(w *metricout.Writer, key []byte, servers []procnet.RealServer, se
 // writeRealServer writes one real server's keys below the service id
 // key[:svcLen].
 func writeRealServer(w *metricout.Writer, key []byte, svcLen int, rs *procnet.RealServer, serversTraffic []procnet.IPVSCounters, i int) []byte {
-	key = appendRealServerID(append(key[:svcLen], ".weight."...), rs)
+	// The id is formatted once for all of the real server's keys: with
+	// every real server printed, formatting addresses is most of the run.
+	var buf [64]byte
+	id := appendRealServerID(buf[:0], rs)
+	key = append(append(key[:svcLen], ".weight."...), id...)
 	w.GaugeKey(key, uint64(rs.Weight))
-	key = appendRealServerID(append(key[:svcLen], ".active_conns."...), rs)
+	key = append(append(key[:svcLen], ".active_conns."...), id...)
 	w.GaugeKey(key, rs.ActiveConns)
-	key = appendRealServerID(append(key[:svcLen], ".inactive_conns."...), rs)
+	key = append(append(key[:svcLen], ".inactive_conns."...), id...)
 	w.GaugeKey(key, rs.InactiveConns)
 	if serversTraffic != nil {
 		t := &serversTraffic[i]
@@ -163,7 +167,7 @@ func writeRealServer(w *metricout.Writer, key []byte, svcLen int, rs *procnet.Re
 			part string
 			v    uint64
 		}{{".conns.", t.Conns}, {".packets_in.", t.InPackets}, {".packets_out.", t.OutPackets}, {".bytes_in.", t.InBytes}, {".bytes_out.", t.OutBytes}} {
-			key = appendRealServerID(append(key[:svcLen], c.part...), rs)
+			key = append(append(key[:svcLen], c.part...), id...)
 			w.Counter(string(key), c.v)
 		}
 	}
