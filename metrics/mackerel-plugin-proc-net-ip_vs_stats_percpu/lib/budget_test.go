@@ -1,6 +1,7 @@
 package ipvsstatspercpu
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -128,5 +129,44 @@ func TestOscillatingRowsKeepTheirShape(t *testing.T) {
 	}
 	if len(runs[1].Keys) != summaryMetrics {
 		t.Errorf("folded run printed %d keys, want the summary's %d", len(runs[1].Keys), summaryMetrics)
+	}
+}
+
+// TestFoldEndsAfterAnHourWithRoom: a state that remembers the summary,
+// with the rows fitting 80% of the bound since the given time, ends the
+// fold only once that is an hour ago, and says so.
+func TestFoldEndsAfterAnHourWithRoom(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	root := t.TempDir()
+	if _, err := gen.Write(root, gen.Sizes{PerCPURows: 4}); err != nil { // 20 keys: 80% of 25
+		t.Fatal(err)
+	}
+	now := time.Now().Unix()
+	for _, tt := range []struct {
+		name   string
+		since  int64 // 0: did not fit with room on the last run
+		keys   int
+		notice string
+	}{
+		// The state holds no notice: the fold is told, as on a first run.
+		{"fitted with room since the last run", 0, summaryMetrics, "do not fit -max-metrics 25"},
+		{"fitted with room for 59 minutes", now - 59*60, summaryMetrics, "do not fit -max-metrics 25"},
+		{"fitted with room for an hour", now - 3600, 4 * 5, "have fitted -max-metrics 25 with room for an hour: printing every CPU row again"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			state := filepath.Join(t.TempDir(), "s.json")
+			zero := map[int][5]float64{0: {}, 1: {}, 2: {}, 3: {}}
+			st := fmt.Sprintf(`{"_fold.cpus":%d,`, tt.since) + stateOf(now-60, zero)[1:]
+			if err := os.WriteFile(state, []byte(st), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			res := testbin.Run(t, bin, nil, "-procfs-root", root, "-tempfile", state)
+			if n := len(testbin.ValueMap(t, res.Stdout)); n != tt.keys {
+				t.Errorf("%d keys, want %d", n, tt.keys)
+			}
+			if strings.Count(res.Stderr, "\n") != 1 || !strings.Contains(res.Stderr, tt.notice) {
+				t.Errorf("stderr %q, want %q", res.Stderr, tt.notice)
+			}
+		})
 	}
 }
