@@ -12,12 +12,14 @@ import (
 )
 
 // TestOrdinaryHostsKeepTheirDevices: in namespaces that look like the
-// hosts most users have, three devices with IPv4 and IPv6 neighbours
-// each, the plugin prints every device by default, within its default,
+// hosts most users have, two or three devices with IPv4 and IPv6
+// neighbours each, the plugin prints every device by default, within its default,
 // without a word on stderr. As root only.
 func TestOrdinaryHostsKeepTheirDevices(t *testing.T) {
 	bin := testbin.Build(t, pkg)
 	for _, devs := range [][]string{
+		{"eth0", "eth1"},
+		{"eth0", "docker0"},
 		{"eth0", "eth1", "docker0"},
 		{"bond0", "bond0.100", "bond0.200"},
 	} {
