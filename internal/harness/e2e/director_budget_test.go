@@ -65,6 +65,30 @@ func TestDirectorFitsOneHost(t *testing.T) {
 	if sum > hostAllowance {
 		t.Errorf("the director costs %d metrics, over one host's %d", sum, hostAllowance)
 	}
+	// Whatever the director's size: the bounds themselves fit.
+	bounds := agentMetrics + checkMonitors
+	for name := range counts {
+		bounds += defaultBound(t, bins[name])
+	}
+	t.Logf("the bounds: %d with the agent and the checks", bounds)
+	if bounds > hostAllowance {
+		t.Errorf("the default -max-metrics of the three plugins, the checks and the agent's own add up to %d, over %d", bounds, hostAllowance)
+	}
+}
+
+// defaultBound reads the default of -max-metrics from bin -h.
+func defaultBound(t *testing.T, bin string) int {
+	t.Helper()
+	res := testbin.Run(t, bin, nil, "-h")
+	_, after, ok := strings.Cut(res.Stdout, "-max-metrics int")
+	var n int
+	if i := strings.Index(after, "(default "); ok && i >= 0 {
+		fmt.Sscanf(after[i:], "(default %d)", &n)
+	}
+	if n <= 0 {
+		t.Fatalf("%s -h: no default for -max-metrics in %q", bin, res.Stdout)
+	}
+	return n
 }
 
 // newDualStackHost makes a namespace with eth0 and eth1, each with IPv4
