@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -190,20 +189,16 @@ func TestNeighTableFromNetlinkInNewNamespace(t *testing.T) {
 		statFound bool
 		err       error
 	}
-	ch := make(chan result, 1)
-	go func() {
-		// The thread changes namespace and is never unlocked: it dies with
-		// this goroutine instead of returning to the scheduler's pool.
-		runtime.LockOSThread()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			ch <- result{err: err}
-			return
-		}
+	var r result
+	// The thread changes namespace: it dies with its goroutine instead of
+	// returning to the scheduler's pool.
+	r.err = onThreadOfItsOwn(func() error { return unix.Unshare(unix.CLONE_NEWNET) }, func() error {
 		_, statErr := os.Stat("/proc/thread-self/net/stat/arp_cache")
-		nt, err := NeighTableFromNetlink(Inet)
-		ch <- result{nt: nt, statFound: statErr == nil, err: err}
-	}()
-	r := <-ch
+		r.statFound = statErr == nil
+		var err error
+		r.nt, err = NeighTableFromNetlink(Inet)
+		return err
+	})
 	if r.err != nil {
 		t.Fatal(r.err)
 	}

@@ -117,30 +117,48 @@ func (n *NetNS) ID() string {
 // Close releases the namespace file.
 func (n *NetNS) Close() error { return n.h.Close() }
 
-// init keeps the main goroutine on the main thread for good. A goroutine
-// that ends locked to its thread ends the thread, except the main thread,
-// which the runtime parks instead; and /proc/self/ns/net and /proc/self/net
-// follow the main thread. With the main thread never free to run other
-// goroutines, no NetNS.do can make it enter a namespace, and the process's
-// own namespace as /proc/self tells it stays the one it started in.
-func init() { runtime.LockOSThread() }
+// onMainThread reports whether the calling goroutine, locked to its
+// thread, runs on the process's main thread; a variable for the tests.
+var onMainThread = func() bool { return unix.Gettid() == unix.Getpid() }
 
 // do runs fn on an OS thread of its own that has entered the namespace.
-// setns(CLONE_NEWNET) changes the calling thread only, so the goroutine
-// locks its thread and never unlocks it: a thread whose namespace changed
-// is never handed back to the Go scheduler, it exits with the goroutine.
 // fn must not start goroutines that expect to run in the namespace.
 func (n *NetNS) do(fn func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
+	return onThreadOfItsOwn(func() error {
 		if err := netns.Set(n.h); err != nil {
 			err = os.NewSyscallError("setns", err)
 			if errors.Is(err, unix.EPERM) {
-				errc <- fmt.Errorf("%s: entering it needs CAP_SYS_ADMIN (run as root): %w", n, err)
-				return
+				return fmt.Errorf("%s: entering it needs CAP_SYS_ADMIN (run as root): %w", n, err)
 			}
-			errc <- fmt.Errorf("%s: entering it: %w", n, err)
+			return fmt.Errorf("%s: entering it: %w", n, err)
+		}
+		return nil
+	}, fn)
+}
+
+// onThreadOfItsOwn runs enter, then fn if enter succeeded, on a thread
+// locked to a goroutine of its own, never the main thread. setns and
+// unshare change the calling thread only, so the goroutine never unlocks
+// it once enter ran: a thread whose namespace changed is never handed
+// back to the Go scheduler, it exits with the goroutine. The main thread
+// never enters: /proc/self/ns/net and /proc/self/net follow it, and the
+// runtime parks it rather than end it. A goroutine that finds itself
+// there holds it, so that no other goroutine can run on it, while another
+// goroutine does the work, then lets it go, its namespace unchanged.
+// (Locking the main goroutine to the main thread in an init would do the
+// same, but costs every run a thread start, up to milliseconds on a
+// loaded machine, for the few runs that name a namespace.)
+func onThreadOfItsOwn(enter, fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if onMainThread() {
+			errc <- onThreadOfItsOwn(enter, fn)
+			runtime.UnlockOSThread()
+			return
+		}
+		if err := enter(); err != nil {
+			errc <- err
 			return
 		}
 		errc <- fn()

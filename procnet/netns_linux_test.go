@@ -2,6 +2,7 @@ package procnet
 
 import (
 	"errors"
+	"fmt"
 	iofs "io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
+	"golang.org/x/sys/unix"
 )
 
 // TestOpenNetNSErrors: what cannot be entered is one error naming the
@@ -153,5 +155,45 @@ func TestNetNSThreadsNeverReturn(t *testing.T) {
 		if l != own {
 			t.Fatalf("a goroutine ran in %s, not the process's %s", l, own)
 		}
+	}
+}
+
+// TestNetNSDoOnTheMainThread: a goroutine of do that finds itself on the
+// main thread hands the work to another and leaves its own thread in
+// the process's namespace. The main thread is stood in for by the first
+// thread asked. As root only.
+func TestNetNSDoOnTheMainThread(t *testing.T) {
+	other := testbin.NewNetNS(t)
+	ns, err := openNetNS(other.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ns.Close()
+	own, err := os.Readlink("/proc/self/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := onMainThread
+	defer func() { onMainThread = real }()
+	standIn := 0
+	onMainThread = func() bool {
+		if standIn == 0 {
+			standIn = unix.Gettid()
+			return true
+		}
+		return real()
+	}
+	var inside, standInNS string
+	if err := ns.do(func() (err error) {
+		inside, err = os.Readlink("/proc/thread-self/ns/net")
+		if err == nil {
+			standInNS, err = os.Readlink(fmt.Sprintf("/proc/self/task/%d/ns/net", standIn))
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if inside != ns.ID() || standInNS != own || standIn == 0 {
+		t.Errorf("fn ran in %s (want %s); the stand-in main thread %d was in %s (want %s)", inside, ns.ID(), standIn, standInNS, own)
 	}
 }

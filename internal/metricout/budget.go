@@ -24,6 +24,10 @@ func (b *Budget) Register(fs *flag.FlagSet, def, min int) {
 	fs.IntVar(&b.Max, "max-metrics", def, fmt.Sprintf("print at most this many metrics, folding the rest into summaries and other (0: no limit, every item; else at least %d)", min))
 }
 
+// SetMin changes the least -max-metrics takes, for a plugin whose fixed
+// keys depend on its other flags.
+func (b *Budget) SetMin(min int) { b.min = min }
+
 // Validate checks -max-metrics.
 func (b *Budget) Validate() error {
 	if b.Max != 0 && b.Max < b.min {
@@ -42,83 +46,109 @@ type Ranked struct {
 	Name   string
 	Weight uint64
 	Cost   int // metrics it costs, for Fill
+	// Pinned is always kept, in one of the places: the device family
+	// with the most rows is never folded into other.
+	Pinned bool
 }
 
-// Keep chooses at most n of items and returns their names. Without a
-// previous choice it takes the n heaviest. With one, remembered in w's
+// Keep chooses at most n of items (more if more are pinned) and returns
+// their names; it sorts items, heaviest first. Without a previous choice
+// it takes the pinned and the heaviest. With one, remembered in w's
 // state under group, an item kept last run stays kept unless one left
 // out is more than twice as heavy (and heavier by more than one): small
-// changes of weight do not change the keys printed.
+// changes of weight do not change the keys printed. It allocates with
+// the places, not with the items: a director may rank thousands.
 func Keep(w *Writer, group string, items []Ranked, n int) map[string]bool {
-	ranked := slices.Clone(items)
-	slices.SortFunc(ranked, func(a, b Ranked) int {
-		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
-	})
-	var incumbents, others []Ranked
-	for _, it := range ranked {
-		if WasKept(w, group, it.Name) {
-			incumbents = append(incumbents, it)
-		} else {
-			others = append(others, it)
+	slices.SortFunc(items, heaviestFirst)
+	chosen := map[string]bool{}
+	pinned := 0
+	for _, it := range items {
+		if it.Pinned {
+			chosen[it.Name] = true
+			pinned++
 		}
 	}
-	n = max(0, min(n, len(ranked)))
-	var kept []Ranked
-	if len(incumbents) >= n {
-		kept, others = incumbents[:n], append(others, incumbents[n:]...)
-		slices.SortFunc(others, func(a, b Ranked) int {
-			return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
-		})
-	} else {
-		fill := n - len(incumbents)
-		kept, others = append(incumbents, others[:fill]...), others[fill:]
+	n = max(0, min(n, len(items))-pinned)
+	kept := make([]Ranked, 0, n)
+	// Incumbents first, then newcomers, each heaviest first.
+	for _, incumbents := range [...]bool{true, false} {
+		for _, it := range items {
+			if len(kept) == n {
+				break
+			}
+			if !chosen[it.Name] && (!incumbents || WasKept(w, group, it.Name)) {
+				kept = append(kept, it)
+				chosen[it.Name] = true
+			}
+		}
 	}
-	// kept is ordered heaviest first within incumbents and newcomers; find
-	// the lightest each time a challenger may take its place.
-	for len(others) > 0 && len(kept) > 0 {
+	// The heaviest left out may each take the lightest place.
+	for _, c := range items {
+		if len(kept) == 0 {
+			break
+		}
+		if chosen[c.Name] {
+			continue
+		}
 		light := 0
 		for i, k := range kept {
 			if k.Weight < kept[light].Weight || k.Weight == kept[light].Weight && k.Name > kept[light].Name {
 				light = i
 			}
 		}
-		c := others[0]
 		if c.Weight <= 2*kept[light].Weight+1 {
 			break
 		}
-		kept[light], others = c, others[1:]
+		delete(chosen, kept[light].Name)
+		kept[light] = c
+		chosen[c.Name] = true
 	}
-	set := make(map[string]bool, len(kept))
-	for _, k := range kept {
-		set[k.Name] = true
-		w.Remember(keptKey(group, k.Name), 1)
+	for name := range chosen {
+		w.Remember(keptKey(group, name), 1)
 	}
-	return set
+	return chosen
+}
+
+func heaviestFirst(a, b Ranked) int {
+	return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
 }
 
 // WasKept reports whether Keep or Fill chose name in group on the
 // previous run.
 func WasKept(w *Writer, group, name string) bool {
-	_, ok := w.Recall(keptKey(group, name))
+	_, ok := w.recallJoin("kept.", group, ".", name)
 	return ok
 }
 
 func keptKey(group, name string) string { return "kept." + group + "." + name }
 
 // Fill chooses items whose costs add up to at most budget: those chosen
-// last run (remembered under group) first, then the others, each group
-// heaviest first, skipping an item that does not fit for a cheaper one
-// after it.
+// last run (remembered under group) first, heaviest first, while they fit
+// budget; then the others, heaviest first, only while the whole stays
+// within Margin(budget), so that the items chosen can grow a little
+// without one of them having to go. An item that does not fit is skipped
+// for a cheaper one after it.
 func Fill(w *Writer, group string, items []Ranked, budget int) map[string]bool {
-	order := slices.Clone(items)
-	slices.SortFunc(order, func(a, b Ranked) int {
-		aKept, bKept := WasKept(w, group, a.Name), WasKept(w, group, b.Name)
-		return cmp.Or(-cmp.Compare(b2i(aKept), b2i(bKept)), cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Name, b.Name))
+	type entry struct {
+		Ranked
+		incumbent bool
+	}
+	order := make([]entry, len(items))
+	for i, it := range items {
+		order[i] = entry{it, WasKept(w, group, it.Name)}
+	}
+	slices.SortFunc(order, func(a, b entry) int {
+		return cmp.Or(-cmp.Compare(b2i(a.incumbent), b2i(b.incumbent)), heaviestFirst(a.Ranked, b.Ranked))
 	})
 	set := map[string]bool{}
+	used, margin := 0, Margin(budget)
 	for _, it := range order {
-		if it.Cost <= budget {
-			budget -= it.Cost
+		limit := margin
+		if it.incumbent {
+			limit = budget
+		}
+		if used+it.Cost <= limit {
+			used += it.Cost
 			set[it.Name] = true
 			w.Remember(keptKey(group, it.Name), 1)
 		}

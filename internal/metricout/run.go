@@ -62,6 +62,7 @@ func Run(name string, opts *Options, args []string, p Plugin, stdout, stderr io.
 		return 1
 	}
 	w := NewWriter(stdout, stderr, opts.Prefix, opts.StatePath(name, args), time.Now())
+	w.program = name
 	read := p.Collect(w)
 	if err := w.Close(); err != nil {
 		fmt.Fprintf(stderr, "%s: writing values: %v\n", name, err)

@@ -2,10 +2,13 @@ package metricout
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
-	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
@@ -15,23 +18,43 @@ import (
 // seconds, as go-mackerel-plugin-helper stores it.
 const lastTimeKey = "_lastTime"
 
+// maxStateSize bounds what is read of a state file: the counters of
+// -max-metrics 0 with -real-server-traffic on a very large director
+// (every key about 60 bytes) with room to spare.
+const maxStateSize = 64 << 20
+
 // state is the previous run's counters and when they were read.
 type state struct {
 	time   time.Time
 	values map[string]float64
 }
 
-// loadState reads a state file for a run at now. A missing or unreadable
-// file is no state: saving the new one either replaces it or says why it
-// cannot. An empty, truncated, corrupted or foreign one is no state too,
+// errNoMemory marks a state file that exists but could not be opened:
+// the run goes on without rates and memory.
+var errNoMemory = errors.New("no memory of the last run")
+
+// loadState reads a state file for a run at now. A missing file is no
+// state: saving the new one either replaces it or says why it cannot.
+// One that statefile.Open refuses (or cannot open) is no state too, with
+// an error wrapping errNoMemory. An empty, truncated, corrupted or foreign one is no state too,
 // with a reason, and so is one written after now: the clock stepped back
 // since, and a rate over the gap would be overstated (kept until the
 // clock caught up, the first rate after a one-hour step would be 61
 // times too high); it is replaced by this run's.
 func loadState(path string, now time.Time) (state, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
+	f, err := statefile.Open(path, maxStateSize)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		// Absent, or a path that cannot be one (below a file): saving
+		// says why when it cannot be written either.
 		return state{}, nil
+	}
+	if err != nil {
+		return state{}, fmt.Errorf("%w: state file %s cannot be opened, no rates this run: %v", errNoMemory, path, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxStateSize))
+	f.Close()
+	if err != nil {
+		return state{}, fmt.Errorf("%w: state file %s cannot be read, no rates this run: %v", errNoMemory, path, err)
 	}
 	// Our own files and the helper's hold numbers only: decode them
 	// straight into floats, and take the slow path only for the rest.

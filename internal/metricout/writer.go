@@ -2,6 +2,7 @@ package metricout
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,11 +17,14 @@ type Writer struct {
 	now       time.Time
 	stamp     []byte // "\t<unix time>\n"
 	line      []byte
+	memKey    []byte // recallJoin's key
 	statePath string
 	last      state
 	loaded    bool
 	counters  map[string]float64
 	err       error
+	// program names the plugin in the lines about its state
+	program string
 }
 
 // NewWriter returns a Writer for a run at now. statePath is where the
@@ -111,6 +115,20 @@ func (w *Writer) Recall(key string) (float64, bool) {
 	return v, ok
 }
 
+// recallJoin is Recall of the key joined from parts, without allocating
+// it: a table of thousands of services asks once per service.
+func (w *Writer) recallJoin(parts ...string) (float64, bool) {
+	if !w.loaded {
+		w.loadState()
+	}
+	w.memKey = append(w.memKey[:0], memoryPrefix...)
+	for _, p := range parts {
+		w.memKey = append(w.memKey, p...)
+	}
+	v, ok := w.last.values[string(w.memKey)]
+	return v, ok
+}
+
 // Warnf writes one line to stderr about something skipped.
 func (w *Writer) Warnf(format string, args ...any) {
 	fmt.Fprintf(w.stderr, format+"\n", args...)
@@ -134,7 +152,10 @@ func (w *Writer) loadState() {
 	w.loaded = true
 	w.counters = make(map[string]float64, 16)
 	st, err := loadState(w.statePath, w.now)
-	if err != nil {
+	switch {
+	case errors.Is(err, errNoMemory) && w.program != "":
+		w.Warnf("%s: %v", w.program, err)
+	case err != nil:
 		w.Warnf("%v", err)
 	}
 	w.last = st

@@ -147,3 +147,21 @@ func TestWriterStateFromTheFuture(t *testing.T) {
 		t.Errorf("next run: output %q, stderr %q; want the rate of 60 per minute, nothing on stderr", out, errs)
 	}
 }
+
+// TestWriterUnreadableState: a state that exists but cannot be read (here
+// a directory) is no memory: no rate, and one line naming the program.
+func TestWriterUnreadableState(t *testing.T) {
+	path := t.TempDir()
+	var out, errs bytes.Buffer
+	w := NewWriter(&out, &errs, "p", path, t0)
+	w.program = "prog"
+	w.Counter("c", 100)
+	w.Close()
+	if out.String() != "" {
+		t.Errorf("printed %q without a state", out.String())
+	}
+	first, _, _ := strings.Cut(errs.String(), "\n")
+	if !strings.HasPrefix(first, "prog: no memory of the last run: state file "+path+" cannot be read") {
+		t.Errorf("stderr %q", errs.String())
+	}
+}

@@ -99,7 +99,7 @@ func TestAgentOnce(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)
 		}
 	}
-	// lvs-director's 24 CPU rows do not fit the default -max-metrics 50:
+	// lvs-director's 24 CPU rows do not fit the default -max-metrics 25:
 	// they are summarised. CPU 19 went from 0 to 20 connections in about
 	// 60 s; the other CPUs had no previous value, so no rate.
 	const cpus = "custom.proc.net.ip_vs_stats_percpu.cpus."

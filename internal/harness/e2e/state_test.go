@@ -43,7 +43,7 @@ func TestConcurrentRunsKeepTheStateWhole(t *testing.T) {
 			t.Fatal(err)
 		}
 		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil || m["_lastTime"] == nil || len(m) != 1+24*5+1 { // _lastTime, 24 CPUs, the budget notice's hash
+		if err := json.Unmarshal(b, &m); err != nil || m["_lastTime"] == nil || len(m) != 1+24*5+2 { // _lastTime, 24 CPUs, the budget notice's hash, the fold's memory
 			t.Fatalf("round %d: state of %d keys, %v: %.200s", round, len(m), err, b)
 		}
 	}

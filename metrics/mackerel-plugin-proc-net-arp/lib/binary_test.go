@@ -157,8 +157,9 @@ func TestSourceFlag(t *testing.T) {
 		{[]string{"-source", "rtnetlink"}, name + ": -source \"rtnetlink\": want auto, netlink or procfs\n"},
 		{[]string{"-source", ""}, name + ": -source \"\": want auto, netlink or procfs\n"},
 		{[]string{"-source", "netlink", "-target", "/proc/net/arp"}, name + ": -target names a file: it cannot be read with -source netlink\n"},
-		{[]string{"-max-metrics", "42"}, name + ": -max-metrics 42: want 0 (no limit) or at least 43\n"},
-		{[]string{"-max-metrics", "-5"}, name + ": -max-metrics -5: want 0 (no limit) or at least 43\n"},
+		{[]string{"-max-metrics", "38"}, name + ": -max-metrics 38: want 0 (no limit) or at least 39\n"},
+		{[]string{"-max-metrics", "-5"}, name + ": -max-metrics -5: want 0 (no limit) or at least 39\n"},
+		{[]string{"-max-metrics", "50", "-detail"}, name + ": -max-metrics 50: want 0 (no limit) or at least 51\n"},
 	} {
 		res := testbin.Run(t, bin, nil, append(tt.args, "-tempfile", filepath.Join(t.TempDir(), "s"))...)
 		// 2, as for an unknown flag; nothing printed but the reason.

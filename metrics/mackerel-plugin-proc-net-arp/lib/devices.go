@@ -35,18 +35,24 @@ const otherKey = "other"
 // device when they fit, as before there was a budget; else the devices'
 // name families (eth0, eth1 -> eth; veth3fa2b1c4 -> veth); when those do
 // not fit either, the largest families (by rows; sticky, see
-// metricout.Keep) and the rest summed as other. The rows of the groups of
-// a section always add up to the section's rows. Says on stderr when the
-// shape first changes.
+// metricout.Keep; the largest of each section always) and the rest
+// summed as other. Each fold holds (metricout.Budget.Fold). The rows of
+// the groups of a section always add up to the section's rows. Says on
+// stderr when the shape first changes, either way.
 func (p plugin) deviceGroups(w *metricout.Writer, sections []deviceSection, others int) [][]deviceGroup {
-	budget := p.opts.Budget
+	budget := &p.opts.Budget
 	devices := 0
 	for _, s := range sections {
 		devices += len(s.rows.PerDevice)
 	}
 	out := make([][]deviceGroup, len(sections))
-	if budget.Fits(others + devices*countKeys) {
-		metricout.Notice(w, "")
+	fold, unfolded := budget.Fold(w, "devices", others+devices*countKeys)
+	if !fold {
+		if unfolded {
+			metricout.Notice(w, fmt.Sprintf("%s: rows per device have fitted -max-metrics %d with room for an hour: printed per device again", name, budget.Max))
+		} else {
+			metricout.Notice(w, "")
+		}
 		for i, s := range sections {
 			for dev, c := range s.rows.PerDevice {
 				out[i] = append(out[i], deviceGroup{dev, deviceKey(dev), *c})
@@ -69,24 +75,29 @@ func (p plugin) deviceGroups(w *metricout.Writer, sections []deviceSection, othe
 			}
 			add(f, *c)
 		}
+		first := len(ranked)
 		for f, c := range fams[i] {
 			if f != otherKey {
 				ranked = append(ranked, metricout.Ranked{Name: s.prefix + f, Weight: c.Total()})
 			}
 		}
+		pinLargest(ranked[first:])
 	}
-	var kept map[string]bool
 	msg := fmt.Sprintf("%s: rows per device do not fit -max-metrics %d: printed per name family (eth0, eth1 -> eth; veth3fa2b1c4 -> veth)", name, budget.Max)
-	if len(ranked) <= places && !hasOther(fams) {
-		kept = map[string]bool{}
+	kept := map[string]bool{}
+	foldFamilies, unfoldedFamilies := budget.Fold(w, "families", others+len(ranked)*countKeys)
+	if hasOther(fams) || foldFamilies {
+		kept = metricout.Keep(w, "devices", ranked, places-len(sections))
+		msg += fmt.Sprintf(", the %d largest families kept and the rest summed as other", len(kept))
+	} else {
 		for _, r := range ranked {
 			kept[r.Name] = true
 		}
-	} else {
-		kept = metricout.Keep(w, "devices", ranked, places-len(sections))
-		msg += fmt.Sprintf(", the %d largest families kept and the rest summed as other", len(kept))
+		if unfoldedFamilies {
+			msg += ", every family again (they have fitted with room for an hour)"
+		}
 	}
-	metricout.Notice(w, msg+"; -max-metrics 0 prints every device")
+	metricout.Notice(w, msg+", "+metricout.HoldNote()+"; -max-metrics 0 prints every device")
 	for i, s := range sections {
 		var other procnet.ARPCounts
 		folded := false
@@ -103,6 +114,20 @@ func (p plugin) deviceGroups(w *metricout.Writer, sections []deviceSection, othe
 		}
 	}
 	return sorted(out)
+}
+
+// pinLargest pins the family with the most rows of a section (the first
+// by name of those alike): the main NIC is never folded into other.
+func pinLargest(ranked []metricout.Ranked) {
+	top := -1
+	for i, r := range ranked {
+		if top < 0 || r.Weight > ranked[top].Weight || r.Weight == ranked[top].Weight && r.Name < ranked[top].Name {
+			top = i
+		}
+	}
+	if top >= 0 {
+		ranked[top].Pinned = true
+	}
 }
 
 func hasOther(fams []map[string]*procnet.ARPCounts) bool {

@@ -54,7 +54,8 @@ func graphs() map[string]mp.Graphs {
 }
 
 // neighStates is the graph of one family's entries by state, as
-// `ip neigh show nud all` names them.
+// `ip neigh show nud all` names them (-detail), or in the four groups
+// printed by default; never both at once.
 func neighStates(label string) mp.Graphs {
 	return mp.Graphs{Label: label, Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
 		{Name: "reachable", Label: "Reachable", Stacked: true},
@@ -65,5 +66,8 @@ func neighStates(label string) mp.Graphs {
 		{Name: "failed", Label: "Failed", Stacked: true},
 		{Name: "permanent", Label: "Permanent", Stacked: true},
 		{Name: "noarp", Label: "No ARP", Stacked: true},
+		{Name: "unconfirmed", Label: "Stale, delay or probe", Stacked: true},
+		{Name: "unresolved", Label: "Incomplete or failed", Stacked: true},
+		{Name: "static", Label: "Permanent or no ARP", Stacked: true},
 	}}
 }

@@ -27,21 +27,30 @@ type options struct {
 	// tableOnly skips this namespace's entries: reading net/arp costs
 	// seconds of kernel time on a table of 100,000 entries.
 	tableOnly bool
+	// detail prints every NUD state and gc_thresh1 and 2 as well.
+	detail bool
+	// globalTable prints the global table with -netns too.
+	globalTable bool
 }
 
-// defaultMaxMetrics is the arp plugin's share of a Standard host's 200:
-// its fixed keys (at most 35) and three device groups of four.
-const defaultMaxMetrics = 50
+// defaultMaxMetrics is the arp plugin's share of a director's 200 (see
+// the README's Metric budget): its fixed keys (at most 23) and three
+// dual-stack devices of four keys per family (24), what a host with two
+// NICs and a bridge, or a bond with two VLANs, has.
+const defaultMaxMetrics = 48
 
-// minMaxMetrics is the fixed keys and one other group per family.
-const minMaxMetrics = 35 + 2*countKeys
+// minMaxMetrics is the most fixed keys and, per family of addresses, the
+// largest device family and other.
+func minMaxMetrics(detail bool) int { return fixedKeys(detail) + 4*countKeys }
 
 func newFlagSet(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	o.Options.Register(fs, "proc.net.arp")
 	o.SourceFlags.Register(fs, "path of the arp file to count instead of this namespace's entries (implies its rows come from the file)",
 		"auto: an rtnetlink dump (true NUD states, IPv6) when reading the live /proc, else files; netlink; procfs: files only (no neigh_* or ipv6_devices keys)")
-	o.Budget.Register(fs, defaultMaxMetrics, minMaxMetrics)
+	o.Budget.Register(fs, defaultMaxMetrics, minMaxMetrics(false))
 	fs.BoolVar(&o.tableOnly, "table-only", false, "never read this namespace's entries: report only the global table size, thresholds and GC counters")
+	fs.BoolVar(&o.detail, "detail", false, "also each of the eight NUD states per family (not only four groups of them) and gc_thresh1 and gc_thresh2 (12 more metrics)")
+	fs.BoolVar(&o.globalTable, "global-table", false, "with -netns, also the global table size, thresholds and GC counters, which the host's own section prints already")
 	return fs
 }

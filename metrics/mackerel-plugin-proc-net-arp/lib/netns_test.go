@@ -15,8 +15,10 @@ import (
 // --netns naming a namespace (by name, by path and as /proc/PID/ns/net of
 // a process sleeping in it), the plugin prints what it prints run inside
 // that namespace with `ip netns exec`: the namespace's entries, from its
-// own rtnetlink dump, and the global table as the namespace sees it. As
-// root only (skipped otherwise: namespaces cannot be made).
+// own rtnetlink dump, and with -global-table the global table as the
+// namespace sees it; without, not the global table, which the host's
+// own section prints. As root only (skipped otherwise: namespaces cannot
+// be made).
 func TestNetNSFlagMatchesIPNetnsExec(t *testing.T) {
 	bin := testbin.Build(t, pkg)
 	ns := testbin.NewNetNS(t)
@@ -46,8 +48,8 @@ func TestNetNSFlagMatchesIPNetnsExec(t *testing.T) {
 	// proves nothing.
 	for k, v := range map[string]float64{
 		"proc.net.arp.size": 4, "proc.net.arp.states.permanent": 1, "proc.net.arp.states.complete": 3,
-		"proc.net.arp.devices.veth0.complete": 3, "proc.net.arp.neigh_ipv4.stale": 2, "proc.net.arp.neigh_ipv4.reachable": 1,
-		"proc.net.arp.neigh_ipv6.reachable": 1, "proc.net.arp.neigh_ipv6.permanent": 1, "proc.net.arp.ipv6_devices.veth0.permanent": 1,
+		"proc.net.arp.devices.veth0.complete": 3, "proc.net.arp.neigh_ipv4.unconfirmed": 2, "proc.net.arp.neigh_ipv4.reachable": 1,
+		"proc.net.arp.neigh_ipv6.reachable": 1, "proc.net.arp.ipv6_devices.veth0.permanent": 1,
 	} {
 		if got, ok := want[k]; !ok || got != v {
 			t.Errorf("inside the namespace %s = %v (present %v), want %v", k, got, ok, v)
@@ -60,11 +62,26 @@ func TestNetNSFlagMatchesIPNetnsExec(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := runInside()
-			res := testbin.Run(t, bin, nil, tt.flag, tt.netns, "-tempfile", filepath.Join(t.TempDir(), "s"))
+			res := testbin.Run(t, bin, nil, tt.flag, tt.netns, "-global-table", "-tempfile", filepath.Join(t.TempDir(), "s"))
 			if res.ExitCode != 0 || res.Stderr != "" {
 				t.Errorf("exit %d, stderr %q", res.ExitCode, res.Stderr)
 			}
 			sameValues(t, testbin.ValueMap(t, res.Stdout), before, runInside())
+			own := testbin.Run(t, bin, nil, tt.flag, tt.netns, "-tempfile", filepath.Join(t.TempDir(), "s"))
+			got, global := testbin.ValueMap(t, own.Stdout), 0
+			for k := range before {
+				_, printed := got[k]
+				isGlobal := strings.HasPrefix(k, "proc.net.arp.table.") || strings.HasPrefix(k, "proc.net.arp.gc.")
+				if isGlobal {
+					global++
+				}
+				if printed == isGlobal {
+					t.Errorf("without -global-table: %s printed %v", k, printed)
+				}
+			}
+			if global == 0 || len(got)+global != len(before) {
+				t.Errorf("without -global-table %d keys, inside %d of which %d global", len(got), len(before), global)
+			}
 		})
 	}
 }

@@ -27,13 +27,15 @@ func TestBudgetOnHosts(t *testing.T) {
 		other       bool
 	}{
 		// 5 global rates; a service as before: 2 + 3 per real server; summarised: 4.
-		{"small director, 6x4", 6, 4, nil, 5 + 6*(2+3*4), 6, false},
-		{"10x4, the largest that fits", 10, 4, nil, 5 + 10*14, 10, false},
-		// 20 summaries (80 keys) leave 65: the real servers (24 keys each) of 2.
-		{"20x8 director", 20, 8, nil, 5 + 20*4 + 2*24, 2, false},
+		{"small director, 5x4, the largest that fits", 5, 4, nil, 5 + 5*(2+3*4), 5, false},
+		// 6 summaries (24 keys) leave 56, of which newcomers take 80%
+		// (metricout.Fill): the real servers (12 keys each) of 3.
+		{"6x4", 6, 4, nil, 5 + 6*4 + 3*12, 3, false},
+		// 20 summaries: 85 keys, nothing left for real servers.
+		{"20x8 director", 20, 8, nil, 5 + 20*4, 0, false},
 		{"20x8, -max-metrics 0", 20, 8, []string{"-max-metrics", "0"}, 525, 20, false},
-		// (150 - 5 - 4 for other) / 4: 35 services and other.
-		{"2000x3 director", 2000, 3, nil, 5 + 35*4 + 4, 0, true},
+		// (85 - 5 - 4 for other) / 4: 19 services and other.
+		{"2000x3 director", 2000, 3, nil, 5 + 19*4 + 4, 0, true},
 		{"2000x3, -max-metrics 0", 2000, 3, []string{"-max-metrics", "0"}, 22005, 2000, false},
 		{"2000x3, -max-metrics 16, the least", 2000, 3, []string{"-max-metrics", "16"}, 5 + 2*4, 0, true},
 		{"2000x3, -max-metrics 300", 2000, 3, []string{"-max-metrics", "300"}, 5 + 72*4 + 4, 0, true},

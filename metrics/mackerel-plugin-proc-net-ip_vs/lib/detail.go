@@ -2,8 +2,10 @@ package ipvs
 
 import (
 	"container/heap"
+	"slices"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
+	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
 // detailCandidates keeps, once the table no longer fits, the real servers
@@ -15,11 +17,25 @@ import (
 type detailCandidates struct {
 	w      *metricout.Writer
 	places int
-	svcs   *[]service
-	heap   []int // indices into *svcs of the busiest others, lightest on top
+	svcs   *serviceList
+	heap   []int // indices into svcs of the busiest others, lightest on top
+	// free holds the real-server slices of released services, for reuse:
+	// on a table of thousands of services most are taken and released
+	// again, and fresh memory is dear (a page fault per 4 KiB).
+	free [][]procnet.RealServer
 }
 
-func newDetailCandidates(w *metricout.Writer, places int, svcs *[]service) *detailCandidates {
+// keep copies servers into a slice released before, or a new one.
+func (d *detailCandidates) keep(servers []procnet.RealServer) []procnet.RealServer {
+	if n := len(d.free); n > 0 {
+		buf := d.free[n-1]
+		d.free = d.free[:n-1]
+		return append(buf[:0], servers...)
+	}
+	return slices.Clone(servers)
+}
+
+func newDetailCandidates(w *metricout.Writer, places int, svcs *serviceList) *detailCandidates {
 	return &detailCandidates{w: w, places: places, svcs: svcs}
 }
 
@@ -27,7 +43,7 @@ func newDetailCandidates(w *metricout.Writer, places int, svcs *[]service) *deta
 // releases those of a service it takes the place of (and i's own, if it
 // has them and is not to keep them).
 func (d *detailCandidates) offer(i int) bool {
-	s := &(*d.svcs)[i]
+	s := d.svcs.at(i)
 	s.retained = true
 	if metricout.WasKept(d.w, keptGroup, s.id) {
 		return true
@@ -35,12 +51,12 @@ func (d *detailCandidates) offer(i int) bool {
 	switch {
 	case len(d.heap) < d.places:
 		heap.Push(d, i)
-	case d.places > 0 && lighter(&(*d.svcs)[d.heap[0]], s):
-		(*d.svcs)[d.heap[0]].release()
+	case d.places > 0 && lighter(d.svcs.at(d.heap[0]), s):
+		d.release(d.svcs.at(d.heap[0]))
 		d.heap[0] = i
 		heap.Fix(d, 0)
 	default:
-		s.release()
+		d.release(s)
 	}
 	return s.retained
 }
@@ -52,13 +68,16 @@ func lighter(a, b *service) bool {
 	return wa < wb || wa == wb && a.id > b.id
 }
 
-func (s *service) release() {
+func (d *detailCandidates) release(s *service) {
+	if s.servers != nil {
+		d.free = append(d.free, s.servers)
+	}
 	s.servers, s.serversTraffic, s.retained = nil, nil, false
 }
 
 func (d *detailCandidates) Len() int { return len(d.heap) }
 func (d *detailCandidates) Less(a, b int) bool {
-	return lighter(&(*d.svcs)[d.heap[a]], &(*d.svcs)[d.heap[b]])
+	return lighter(d.svcs.at(d.heap[a]), d.svcs.at(d.heap[b]))
 }
 func (d *detailCandidates) Swap(a, b int) { d.heap[a], d.heap[b] = d.heap[b], d.heap[a] }
 func (d *detailCandidates) Push(x any)    { d.heap = append(d.heap, x.(int)) }

@@ -22,21 +22,22 @@ const keptGroup = "services"
 // with what is left, the real servers of the busiest summarised services,
 // kept from the same read of the table (see detailCandidates; a second
 // walk only if one was not kept).
-func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svcs []service) bool {
+func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svcs *serviceList) bool {
 	limit := p.opts.Budget.Max
 	per := sh.summaryKeys()
-	places := len(svcs)
-	if sh.global+places*per > limit {
+	places := svcs.len()
+	foldServices, unfoldedServices := p.opts.Budget.Fold(w, "services", sh.global+places*per)
+	if foldServices {
 		places = max(0, (limit-sh.global-per)/per)
 	}
-	ranked := make([]metricout.Ranked, len(svcs))
-	for i := range svcs {
-		s := &svcs[i]
+	ranked := make([]metricout.Ranked, svcs.len())
+	for i := range svcs.len() {
+		s := svcs.at(i)
 		ranked[i] = metricout.Ranked{Name: s.id, Weight: s.activeConns + s.inactiveConns, Cost: sh.realServerKeys() * int(s.realServers)}
 	}
 	kept := metricout.Keep(w, keptGroup, ranked, places)
 	left := limit - sh.global - len(kept)*per
-	if len(kept) < len(svcs) {
+	if len(kept) < svcs.len() {
 		left -= per
 	}
 	var candidates []metricout.Ranked
@@ -52,20 +53,21 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 		msg += ", traffic"
 	}
 	msg += ")"
-	if len(kept) < len(svcs) {
-		msg += fmt.Sprintf(", the %d with the most connections kept and the rest summed as other", len(kept))
+	if len(kept) < svcs.len() {
+		msg += fmt.Sprintf(", the %d with the most connections kept and the rest summed as other", places)
+	} else if unfoldedServices {
+		msg += ", every service again (they have fitted with room for an hour)"
 	}
-	if len(detail) > 0 {
-		msg += fmt.Sprintf(", the real servers of %d of them", len(detail))
-	}
-	metricout.Notice(w, msg+"; -max-metrics 0 prints every real server")
+	// No count of the services given detail: it moves with their sizes,
+	// and the notice would repeat.
+	metricout.Notice(w, msg+", the real servers of the busiest where room is left, "+metricout.HoldNote()+"; -max-metrics 0 prints every real server")
 
 	var other service
 	var otherRates [len(trafficParts)]float64
 	var otherHonest [len(trafficParts)]bool
 	folded := false
-	for i := range svcs {
-		s := &svcs[i]
+	for i := range svcs.len() {
+		s := svcs.at(i)
 		if kept[s.id] {
 			writeSummary(w, s.id, s)
 			if s.hasTraffic {
@@ -103,8 +105,8 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 	}
 	if allRetained(svcs, detail) {
 		var key []byte
-		for i := range svcs {
-			s := &svcs[i]
+		for i := range svcs.len() {
+			s := svcs.at(i)
 			if !detail[s.id] {
 				continue
 			}
@@ -146,9 +148,9 @@ func maxPlaces(limit int, sh shape) int {
 
 // allRetained reports whether every service chosen for detail still has
 // its real servers from the first walk.
-func allRetained(svcs []service, detail map[string]bool) bool {
-	for i := range svcs {
-		if detail[svcs[i].id] && !svcs[i].retained {
+func allRetained(svcs *serviceList, detail map[string]bool) bool {
+	for i := range svcs.len() {
+		if s := svcs.at(i); detail[s.id] && !s.retained {
 			return false
 		}
 	}

@@ -46,12 +46,14 @@ func TestBudgetWithNetlinkTraffic(t *testing.T) {
 		keys                  int
 		otherConns            float64 // rate of other's new connections, per minute
 	}{
-		{4, 4, false, nil, 7 + 4*(2+5+3*4), -1},
-		{20, 8, false, nil, 7 + 14*9 + 9, 0},
-		{2000, 3, false, nil, 7 + 14*9 + 9, 0},
-		{3, 4, true, nil, 7 + 3*(2+5+8*4), -1},
-		{4, 4, true, nil, 7 + 4*9 + 3*8*4, -1}, // 163 as before: the real servers of 3
-		{20, 8, true, nil, 7 + 14*9 + 9, 0},
+		{4, 4, false, nil, 7 + 4*(2+5+3*4), -1}, // 83: fits 85
+		{20, 8, false, nil, 7 + 7*9 + 9, 0},
+		{2000, 3, false, nil, 7 + 7*9 + 9, 0},
+		// 3 summaries leave 51, of which a newcomer takes 80%: the real
+		// servers (8 keys each with their traffic) of 1.
+		{3, 4, true, nil, 7 + 3*9 + 1*8*4, -1},
+		{4, 4, true, nil, 7 + 4*9 + 1*8*4, -1},
+		{20, 8, true, nil, 7 + 7*9 + 9, 0},
 		{20, 8, false, []string{"-max-metrics", "0"}, 7 + 20*(2+5+3*8), -1},
 		{6, 8, false, []string{"-max-metrics", "100"}, 7 + 6*9 + 1*24, -1},
 	}
@@ -118,7 +120,7 @@ func TestFoldedDetailReadsTheTableOnce(t *testing.T) {
 		args                  []string
 		detailed              int // services written with their real servers
 	}{
-		{4, 4, true, nil, 3},
+		{4, 4, true, nil, 1},
 		{6, 8, false, []string{"-max-metrics", "100"}, 1},
 		{300, 2, false, []string{"-max-metrics", "120"}, 0},
 	}

@@ -28,10 +28,11 @@ type options struct {
 	realServerTraffic bool
 }
 
-// defaultMaxMetrics holds every real server of a small director (a few
-// services of a few real servers each, with their traffic) and is the
-// ip_vs plugin's bound on any other.
-const defaultMaxMetrics = 150
+// defaultMaxMetrics is the ip_vs plugin's share of a director's 200 (see
+// the README's Metric budget), what the arp (48) and per-CPU (25) plugins,
+// two checks and the agent's own 40 leave: every real server of a small
+// director, every service of one of 20 services summarised from files.
+const defaultMaxMetrics = 85
 
 // minMaxMetrics is the keys printed whatever the table (rates, sync
 // daemons) and other, with its traffic.

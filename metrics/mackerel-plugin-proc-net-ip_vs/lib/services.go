@@ -1,6 +1,7 @@
 package ipvs
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -109,18 +110,15 @@ func (t *table) read(s *procnet.Service, rsTraffic []procnet.IPVSCounters) bool 
 		return false
 	}
 	t.seenServices[string(t.key)] = struct{}{}
-	clear(t.seenServers)
 	t.servers, t.serversTraffic = t.servers[:0], t.serversTraffic[:0]
 	for i := range s.RealServers {
 		rs := &s.RealServers[i]
-		k := realServerKey{rs.Addr, rs.Port}
-		if _, dup := t.seenServers[k]; dup {
+		if t.duplicate(realServerKey{rs.Addr, rs.Port}) {
 			if !t.quiet {
 				t.w.Warnf("%s: skipping duplicated real server %s of service %s", name, appendRealServerID(nil, rs), t.key)
 			}
 			continue
 		}
-		t.seenServers[k] = struct{}{}
 		t.servers = append(t.servers, *rs)
 		if rsTraffic != nil {
 			t.serversTraffic = append(t.serversTraffic, rsTraffic[i])
@@ -153,11 +151,15 @@ func writeFull(w *metricout.Writer, key []byte, servers []procnet.RealServer, se
 // writeRealServer writes one real server's keys below the service id
 // key[:svcLen].
 func writeRealServer(w *metricout.Writer, key []byte, svcLen int, rs *procnet.RealServer, serversTraffic []procnet.IPVSCounters, i int) []byte {
-	key = appendRealServerID(append(key[:svcLen], ".weight."...), rs)
+	// The id is formatted once for all of the real server's keys: with
+	// every real server printed, formatting addresses is most of the run.
+	var buf [64]byte
+	id := appendRealServerID(buf[:0], rs)
+	key = append(append(key[:svcLen], ".weight."...), id...)
 	w.GaugeKey(key, uint64(rs.Weight))
-	key = appendRealServerID(append(key[:svcLen], ".active_conns."...), rs)
+	key = append(append(key[:svcLen], ".active_conns."...), id...)
 	w.GaugeKey(key, rs.ActiveConns)
-	key = appendRealServerID(append(key[:svcLen], ".inactive_conns."...), rs)
+	key = append(append(key[:svcLen], ".inactive_conns."...), id...)
 	w.GaugeKey(key, rs.InactiveConns)
 	if serversTraffic != nil {
 		t := &serversTraffic[i]
@@ -165,7 +167,7 @@ func writeRealServer(w *metricout.Writer, key []byte, svcLen int, rs *procnet.Re
 			part string
 			v    uint64
 		}{{".conns.", t.Conns}, {".packets_in.", t.InPackets}, {".packets_out.", t.OutPackets}, {".bytes_in.", t.InBytes}, {".bytes_out.", t.OutBytes}} {
-			key = appendRealServerID(append(key[:svcLen], c.part...), rs)
+			key = append(append(key[:svcLen], c.part...), id...)
 			w.Counter(string(key), c.v)
 		}
 	}
@@ -206,7 +208,7 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		})
 		return p.walked(w, err)
 	}
-	var svcs []service
+	var svcs serviceList
 	keys, fits := sh.global, true
 	candidates := newDetailCandidates(w, maxPlaces(budget.Max, sh), &svcs)
 	err := walk(func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
@@ -225,8 +227,8 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		if traffic != nil {
 			svc.traffic, svc.hasTraffic = *traffic, true
 		}
-		svcs = append(svcs, svc)
-		last := len(svcs) - 1
+		stored := svcs.add(svc)
+		last := svcs.len() - 1
 		keys += sh.fullKeys(len(t.servers))
 		keep := true
 		switch {
@@ -241,19 +243,24 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 			keep = candidates.offer(last)
 		}
 		if keep {
-			svcs[last].servers = slices.Clone(t.servers)
+			stored.servers = candidates.keep(t.servers)
 			if rsTraffic != nil {
-				svcs[last].serversTraffic = slices.Clone(t.serversTraffic)
+				stored.serversTraffic = slices.Clone(t.serversTraffic)
 			}
 		}
 	})
 	if !p.walked(w, err) {
 		return false
 	}
-	if fits {
-		metricout.Notice(w, "")
-		for i := range svcs {
-			s := &svcs[i]
+	fold, unfolded := budget.Fold(w, "real_servers", keys)
+	if fits && !fold {
+		if unfolded {
+			metricout.Notice(w, fmt.Sprintf("%s: every real server has fitted -max-metrics %d with room for an hour: printed again", name, budget.Max))
+		} else {
+			metricout.Notice(w, "")
+		}
+		for i := range svcs.len() {
+			s := svcs.at(i)
 			var traffic *procnet.IPVSCounters
 			if s.hasTraffic {
 				traffic = &s.traffic
@@ -262,7 +269,7 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		}
 		return true
 	}
-	return p.writeFolded(w, walk, sh, svcs)
+	return p.writeFolded(w, walk, sh, &svcs)
 }
 
 func nilUnless[T any](ok bool, s []T) []T {

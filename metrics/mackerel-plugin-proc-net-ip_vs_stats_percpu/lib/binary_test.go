@@ -39,7 +39,7 @@ func TestFirstRunPrintsNothingAndKeepsEveryCPU(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "s.json")
 	res := testbin.Run(t, bin, nil, "-procfs-root", testbin.Fixture("lvs-director"), "-tempfile", state)
 	// 24 rows: the summary, said once.
-	notice := name + ": 24 CPU rows would print 120 metrics, over -max-metrics 50: printing the max, mean and min over CPUs and the busiest CPU's share under cpus. (21 metrics); -max-metrics 0 prints every CPU row\n"
+	notice := name + ": the CPU rows (5 metrics each) do not fit -max-metrics 25: printing the max, mean and min over CPUs and the busiest CPU's share under cpus. (21 metrics) until the whole fits 80% of it for an hour; -max-metrics 0 prints every CPU row\n"
 	if res.ExitCode != 0 || res.Stdout != "" || res.Stderr != notice {
 		t.Fatalf("exit %d stdout %q stderr %q", res.ExitCode, res.Stdout, res.Stderr)
 	}

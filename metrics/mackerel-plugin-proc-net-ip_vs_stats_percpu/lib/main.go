@@ -34,8 +34,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return metricout.Main(newFlagSet(&o), &o.Options, plugin{&o}, args, stdout, stderr)
 }
 
-// defaultMaxMetrics lets every row of up to 10 CPUs print.
-const defaultMaxMetrics = 50
+// defaultMaxMetrics is the per-CPU plugin's share of a director's 200
+// (see the README's Metric budget): the summary, or every row of up to 5
+// CPUs. A director has more, and what its rows are read for (one CPU
+// doing the work) the summary shows.
+const defaultMaxMetrics = 25
 
 // Validate checks -cpus and -max-metrics.
 func (p plugin) Validate() error {

@@ -27,13 +27,20 @@ func (p plugin) Collect(w *metricout.Writer) int {
 			rows = append(rows, row)
 		}
 	}
-	if full := len(rows) * len(counters); !p.opts.Budget.Fits(full) {
-		metricout.Notice(w, fmt.Sprintf("%s: %d CPU rows would print %d metrics, over -max-metrics %d: printing the max, mean and min over CPUs and the busiest CPU's share under cpus. (%d metrics); -max-metrics 0 prints every CPU row",
-			name, len(rows), full, p.opts.Budget.Max, summaryMetrics))
+	full := len(rows) * len(counters)
+	fold, unfolded := p.opts.Budget.Fold(w, "cpus", full)
+	if fold {
+		// No count of rows in the notice: a count that moves would repeat it.
+		metricout.Notice(w, fmt.Sprintf("%s: the CPU rows (5 metrics each) do not fit -max-metrics %d: printing the max, mean and min over CPUs and the busiest CPU's share under cpus. (%d metrics) %s; -max-metrics 0 prints every CPU row",
+			name, p.opts.Budget.Max, summaryMetrics, metricout.HoldNote()))
 		summarise(w, rows)
 		return 1
 	}
-	metricout.Notice(w, "")
+	if unfolded {
+		metricout.Notice(w, fmt.Sprintf("%s: the CPU rows have fitted -max-metrics %d with room for an hour: printing every CPU row again", name, p.opts.Budget.Max))
+	} else {
+		metricout.Notice(w, "")
+	}
 	for _, row := range rows {
 		cpu := strconv.FormatUint(uint64(row.CPU), 10) + "."
 		for _, c := range counters {
