@@ -1,25 +1,137 @@
 package statefile
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
+
+// ErrUntrusted is what Open and WriteAtomic wrap when the state file or
+// its directory is not one this user can trust: another user's, a link, a
+// FIFO, a directory, hard-linked, too large, or in a directory others may
+// write. Such a file is no memory.
+var ErrUntrusted = errors.New("not trusted")
+
+// untrustedError names the file and why it is not trusted.
+type untrustedError struct {
+	path, reason string
+}
+
+func (e *untrustedError) Error() string { return "state " + e.path + " " + e.reason + ": not trusted" }
+func (e *untrustedError) Unwrap() error { return ErrUntrusted }
+
+func untrusted(path, format string, args ...any) error {
+	return &untrustedError{path: path, reason: fmt.Sprintf(format, args...)}
+}
+
+// TraceEnv, when set to 1 in the environment, makes Open write one line
+// per call to stderr: "statefile: open PATH: ok", "...: absent" or
+// "...: refused: REASON". The end-to-end tests count the reads of a state
+// with it in the very binaries that ship; nothing else sets it.
+const TraceEnv = "PROCNET_STATEFILE_TRACE"
 
 // Open opens the state file at path for reading. Every read of a state
 // goes through it; a caller reads at most maxSize bytes of what it
 // returns (io.LimitReader). An absent file is an error for which
 // errors.Is(err, fs.ErrNotExist) holds.
 //
-// TODO(issue 28): O_NOFOLLOW|O_NONBLOCK, fstat checks (regular, owned by
-// the effective uid, one link, size <= maxSize), ErrUntrusted.
+// It never blocks and never follows a link: the file is opened with
+// O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC relative to its checked directory
+// (openDir), and must be a regular file owned by the effective user, with
+// one link and at most maxSize bytes. Anything else is an error wrapping
+// ErrUntrusted that names the file and the reason.
 func Open(path string, maxSize int64) (*os.File, error) {
-	return os.Open(path)
+	f, err := open(path, maxSize)
+	if os.Getenv(TraceEnv) == "1" {
+		switch {
+		case err == nil:
+			fmt.Fprintf(os.Stderr, "statefile: open %s: ok\n", path)
+		case errors.Is(err, fs.ErrNotExist):
+			fmt.Fprintf(os.Stderr, "statefile: open %s: absent\n", path)
+		default:
+			fmt.Fprintf(os.Stderr, "statefile: open %s: refused: %v\n", path, err)
+		}
+	}
+	return f, err
+}
+
+func open(path string, maxSize int64) (*os.File, error) {
+	d, err := openDir(path, false)
+	if err != nil {
+		return nil, err
+	}
+	defer d.close()
+	fd, err := unix.Openat(d.fd, filepath.Base(path), unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	switch {
+	case err == unix.ELOOP:
+		return nil, untrusted(path, "is a symbolic link")
+	case err != nil:
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return nil, &fs.PathError{Op: "fstat", Path: path, Err: err}
+	}
+	if err := checkFile(path, &st, maxSize); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// checkFile says why the file st of path is not a state of this user's.
+func checkFile(path string, st *unix.Stat_t, maxSize int64) error {
+	euid := uint32(os.Geteuid())
+	switch {
+	case st.Mode&unix.S_IFMT != unix.S_IFREG:
+		return untrusted(path, "is %s, not a regular file", kind(uint32(st.Mode)))
+	case st.Uid != euid:
+		return untrusted(path, "is owned by uid %d, not this user (uid %d)", st.Uid, euid)
+	case st.Nlink != 1:
+		return untrusted(path, "has %d hard links, not 1", st.Nlink)
+	case st.Size > maxSize:
+		return untrusted(path, "is %d bytes, over the %d a state can need", st.Size, maxSize)
+	}
+	return nil
+}
+
+// kind names a file type for messages.
+func kind(mode uint32) string {
+	switch mode & unix.S_IFMT {
+	case unix.S_IFDIR:
+		return "a directory"
+	case unix.S_IFIFO:
+		return "a FIFO"
+	case unix.S_IFLNK:
+		return "a symbolic link"
+	case unix.S_IFSOCK:
+		return "a socket"
+	case unix.S_IFCHR, unix.S_IFBLK:
+		return "a device"
+	}
+	return "of another kind"
 }
 
 // Touch sets the state file's access and modification times to t, on the
-// descriptor f returned by Open (never on the path).
-//
-// TODO(issue 28): futimes on the descriptor.
+// descriptor f returned by Open (never on the path, which may be another
+// file by now).
 func Touch(f *os.File, t time.Time) error {
-	return os.Chtimes(f.Name(), t, t)
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return fmt.Errorf("state file %s: %w", f.Name(), err)
+	}
+	var terr error
+	if err := rc.Control(func(fd uintptr) { terr = touchFD(int(fd), t) }); err != nil {
+		return fmt.Errorf("state file %s: %w", f.Name(), err)
+	}
+	if terr != nil {
+		return fmt.Errorf("state file %s: setting its time: %w", f.Name(), terr)
+	}
+	return nil
 }

@@ -1,53 +1,82 @@
-// Package statefile writes the small state files of the plugins atomically
-// and chooses their default location.
+// Package statefile owns the state files of the plugins: where they live
+// by default (a directory of the effective user's own, Dir), the one safe
+// way to open one for reading (Open) and to replace one (WriteAtomic).
 package statefile
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
-// WriteAtomic replaces path with data: it writes a temporary file in the
-// same directory, syncs it and renames it over path, so a reader (or a
-// concurrent run) sees either the old content or the new, never a part.
+// WriteAtomic replaces path with data: it writes a new file in the same
+// directory (O_EXCL, mode 0600, never through a link), syncs it and
+// renames it over path, so a reader (or a concurrent run) sees either the
+// old content or the new, never a part. The directory is checked as Open
+// checks it, and the default one (Dir) is made when absent. Whatever
+// stands at path (another user's file, a link, a FIFO) is replaced, never
+// written through; a directory there is moved aside first.
 func WriteAtomic(path string, data []byte) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	d, err := openDir(path, true)
 	if err != nil {
 		return fmt.Errorf("state file %s: %w", path, err)
 	}
-	name := tmp.Name()
-	_, werr := tmp.Write(data)
-	if werr == nil {
-		werr = tmp.Sync()
+	defer d.close()
+	base := filepath.Base(path)
+	tmp, err := d.writeTemp(base, data)
+	if err != nil {
+		return fmt.Errorf("state file %s: %w", path, err)
 	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
+	err = unix.Renameat(d.fd, tmp, d.fd, base)
+	if err == unix.EISDIR || err == unix.ENOTEMPTY || err == unix.EEXIST {
+		err = unix.Renameat(d.fd, base, d.fd, "."+base+".untrusted-"+rand.Text())
+		if err == nil {
+			err = unix.Renameat(d.fd, tmp, d.fd, base)
+		}
 	}
-	if werr == nil {
-		werr = os.Rename(name, path)
-	}
-	if werr != nil {
-		os.Remove(name)
-		return fmt.Errorf("state file %s: %w", path, werr)
+	if err != nil {
+		unix.Unlinkat(d.fd, tmp, 0)
+		return fmt.Errorf("state file %s: %w", path, &fs.PathError{Op: "rename", Path: path, Err: err})
 	}
 	return nil
 }
 
-// Dir is where state files go by default: $MACKEREL_PLUGIN_WORKDIR when
-// set, else the OS temp dir, as the agent's own helpers do.
-func Dir() string {
-	if d := os.Getenv("MACKEREL_PLUGIN_WORKDIR"); d != "" {
-		return d
+// writeTemp writes data to a new file in d named after base and returns
+// its name.
+func (d *dir) writeTemp(base string, data []byte) (string, error) {
+	var name string
+	var fd int
+	for i := 0; ; i++ {
+		name = "." + base + ".tmp-" + rand.Text()
+		var err error
+		fd, err = unix.Openat(d.fd, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+		if err == nil {
+			break
+		}
+		if err != unix.EEXIST || i == 3 {
+			return "", &fs.PathError{Op: "create", Path: filepath.Join(d.path, name), Err: err}
+		}
 	}
-	return os.TempDir()
+	f := os.NewFile(uintptr(fd), filepath.Join(d.path, name))
+	_, err := f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		unix.Unlinkat(d.fd, name, 0)
+		return "", err
+	}
+	return name, nil
 }
 
 // DefaultPath returns a state file path under Dir() that is distinct for
