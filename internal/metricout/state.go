@@ -2,14 +2,20 @@ package metricout
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 )
+
+// maxStateSize is the largest state file read: five counters of about
+// 150 bytes (key and value) for each of 170,000 real servers, the table of
+// the ip_vs plugin with -max-metrics 0 and per-real-server traffic.
+const maxStateSize = 128 << 20
 
 // lastTimeKey holds the time of the run that wrote the state, in Unix
 // seconds, as go-mackerel-plugin-helper stores it.
@@ -23,13 +29,22 @@ type state struct {
 
 // loadState reads a state file for a run at now. A missing or unreadable
 // file is no state: saving the new one either replaces it or says why it
-// cannot. An empty, truncated, corrupted or foreign one is no state too,
+// cannot. A file Open does not trust (another user's, a link, a FIFO...)
+// is no state, said so. An empty, truncated, corrupted or foreign one is no state too,
 // with a reason, and so is one written after now: the clock stepped back
 // since, and a rate over the gap would be overstated (kept until the
 // clock caught up, the first rate after a one-hour step would be 61
 // times too high); it is replaced by this run's.
 func loadState(path string, now time.Time) (state, error) {
-	b, err := os.ReadFile(path)
+	f, err := statefile.Open(path, maxStateSize)
+	if errors.Is(err, statefile.ErrUntrusted) {
+		return state{}, fmt.Errorf("%v, not used: no rates this run", err)
+	}
+	if err != nil {
+		return state{}, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxStateSize))
+	f.Close()
 	if err != nil {
 		return state{}, nil
 	}

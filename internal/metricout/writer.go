@@ -2,10 +2,13 @@ package metricout
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 )
 
 // Writer writes one run's values under a metric key prefix.
@@ -19,6 +22,7 @@ type Writer struct {
 	statePath string
 	last      state
 	loaded    bool
+	untrusted bool // the state file was refused: said once, on loading
 	counters  map[string]float64
 	err       error
 }
@@ -136,6 +140,7 @@ func (w *Writer) loadState() {
 	st, err := loadState(w.statePath, w.now)
 	if err != nil {
 		w.Warnf("%v", err)
+		w.untrusted = errors.Is(err, statefile.ErrUntrusted)
 	}
 	w.last = st
 }
@@ -156,7 +161,7 @@ func (w *Writer) Close() error {
 		w.Warnf("state file %s was written under a second ago: rates skipped this run", w.statePath)
 		return err
 	}
-	if serr := saveState(w.statePath, w.now, w.counters); serr != nil {
+	if serr := saveState(w.statePath, w.now, w.counters); serr != nil && !w.untrusted {
 		w.Warnf("%v: rates will be missing on the next run", serr)
 	}
 	return err

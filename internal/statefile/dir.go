@@ -74,9 +74,9 @@ func openDir(path string, create bool) (*dir, error) {
 	euid := uint32(os.Geteuid())
 	switch {
 	case st.Uid != euid && st.Uid != 0:
-		err = untrusted(name, "is owned by uid %d, neither this user (uid %d) nor root", st.Uid, euid)
+		err = untrustedDir(name, "is owned by uid %d, neither this user (uid %d) nor root", st.Uid, euid)
 	case st.Mode&0o022 != 0 && st.Mode&unix.S_ISVTX == 0:
-		err = untrusted(name, "is writable by other users and not sticky (mode %04o): they could replace a state in it", st.Mode&0o7777)
+		err = untrustedDir(name, "is writable by other users and not sticky (mode %04o): they could replace a state in it", st.Mode&0o7777)
 	}
 	if err != nil {
 		unix.Close(fd)
@@ -127,9 +127,9 @@ func openOwnDirAt(wfd int, name, base string) (int, error) {
 	case err == unix.ELOOP || err == unix.ENOTDIR:
 		var st unix.Stat_t
 		if unix.Fstatat(wfd, base, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
-			return -1, untrusted(name, "is not a directory")
+			return -1, untrustedDir(name, "is not a directory")
 		}
-		return -1, untrusted(name, "is %s, not a directory", kind(uint32(st.Mode)))
+		return -1, untrustedDir(name, "is %s, not a directory", kind(uint32(st.Mode)))
 	case err != nil:
 		return -1, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
@@ -140,12 +140,12 @@ func openOwnDirAt(wfd int, name, base string) (int, error) {
 	}
 	if euid := uint32(os.Geteuid()); st.Uid != euid {
 		unix.Close(fd)
-		return -1, untrusted(name, "is owned by uid %d, not this user (uid %d)", st.Uid, euid)
+		return -1, untrustedDir(name, "is owned by uid %d, not this user (uid %d)", st.Uid, euid)
 	}
 	if st.Mode&0o7777 != 0o700 {
 		if err := unix.Fchmod(fd, 0o700); err != nil {
 			unix.Close(fd)
-			return -1, untrusted(name, "has mode %04o, not 0700, and cannot be narrowed: %v", st.Mode&0o7777, err)
+			return -1, untrustedDir(name, "has mode %04o, not 0700, and cannot be narrowed: %v", st.Mode&0o7777, err)
 		}
 	}
 	return fd, nil

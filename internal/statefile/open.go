@@ -19,14 +19,22 @@ var ErrUntrusted = errors.New("not trusted")
 
 // untrustedError names the file and why it is not trusted.
 type untrustedError struct {
-	path, reason string
+	what, path, reason string
 }
 
-func (e *untrustedError) Error() string { return "state " + e.path + " " + e.reason + ": not trusted" }
+func (e *untrustedError) Error() string {
+	return e.what + " " + e.path + " " + e.reason + ": not trusted"
+}
 func (e *untrustedError) Unwrap() error { return ErrUntrusted }
 
+// untrusted is the error for the state file path.
 func untrusted(path, format string, args ...any) error {
-	return &untrustedError{path: path, reason: fmt.Sprintf(format, args...)}
+	return &untrustedError{what: "state file", path: path, reason: fmt.Sprintf(format, args...)}
+}
+
+// untrustedDir is the error for the state directory path.
+func untrustedDir(path, format string, args ...any) error {
+	return &untrustedError{what: "state directory", path: path, reason: fmt.Sprintf(format, args...)}
 }
 
 // TraceEnv, when set to 1 in the environment, makes Open write one line
@@ -134,4 +142,15 @@ func Touch(f *os.File, t time.Time) error {
 		return fmt.Errorf("state file %s: setting its time: %w", f.Name(), terr)
 	}
 	return nil
+}
+
+// Unusable is the error of a run whose state was refused (refused, from
+// Open) and could not be replaced either (saveErr, from WriteAtomic): the
+// run has no memory and will have none next time. It names the file and
+// both reasons, the second only when it says something more.
+func Unusable(path string, refused, saveErr error) error {
+	if saveErr == nil || saveErr.Error() == refused.Error() {
+		return fmt.Errorf("state file %s not usable: %w", path, refused)
+	}
+	return fmt.Errorf("state file %s not usable: %w; and it cannot be replaced: %v", path, refused, saveErr)
 }

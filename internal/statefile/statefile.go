@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -25,6 +26,9 @@ import (
 // written through; a directory there is moved aside first.
 func WriteAtomic(path string, data []byte) error {
 	d, err := openDir(path, true)
+	if errors.Is(err, ErrUntrusted) {
+		return err // names the directory and the reason
+	}
 	if err != nil {
 		return fmt.Errorf("state file %s: %w", path, err)
 	}
