@@ -27,7 +27,7 @@ func prepare(args []string) (func() *checkers.Checker, error) {
 		return nil, err
 	}
 	return func() *checkers.Checker {
-		fs, err := procnet.OpenFS(opts.ProcfsRoot, opts.NetNS)
+		fs, err := procnet.OpenFSWith(opts.ProcfsRoot, opts.NetNS, procnet.NetNSOptions{ForeignUserNS: opts.NetNSForeignUserNS})
 		if err != nil {
 			return checkers.Unknown(err.Error())
 		}

@@ -58,7 +58,7 @@ func defaultStatePath(root, netnsID string) string {
 // run reads net/ip_vs, matches it with the remembered pools and judges;
 // with --sync-daemon it also asks the kernel for the sync daemons.
 func run(opts options, env runEnv) *checkers.Checker {
-	procfs, err := procnet.OpenFS(opts.ProcfsRoot, opts.NetNS)
+	procfs, err := procnet.OpenFSWith(opts.ProcfsRoot, opts.NetNS, procnet.NetNSOptions{ForeignUserNS: opts.NetNSForeignUserNS})
 	if err != nil {
 		return checkers.Unknown(err.Error())
 	}
