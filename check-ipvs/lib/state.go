@@ -71,11 +71,12 @@ func readStateHeader(path, root string) (remembered, error) {
 }
 
 // readState reads the state file, the header only unless whole. Anything
-// that is not a state of ours for root is errNoMemory.
+// that is not a state of ours for root is errNoMemory; one that
+// statefile.Open refuses is its error.
 func readState(path, root string, whole bool) (remembered, error) {
 	f, err := statefile.Open(path, maxStateSize)
 	if errors.Is(err, statefile.ErrUntrusted) {
-		return remembered{}, fmt.Errorf("%w: %w", errNoMemory, err)
+		return remembered{}, err // refused (statefile.ErrUntrusted): said if it cannot be replaced
 	}
 	if err != nil {
 		return remembered{}, errNoMemory

@@ -38,7 +38,7 @@ type state struct {
 func loadState(path string, now time.Time) (state, error) {
 	f, err := statefile.Open(path, maxStateSize)
 	if errors.Is(err, statefile.ErrUntrusted) {
-		return state{}, fmt.Errorf("%v, not used: no rates this run", err)
+		return state{}, fmt.Errorf("%w, not used: no rates this run", statefile.Unusable(path, err, nil))
 	}
 	if err != nil {
 		return state{}, nil

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -145,12 +146,24 @@ func Touch(f *os.File, t time.Time) error {
 }
 
 // Unusable is the error of a run whose state was refused (refused, from
-// Open) and could not be replaced either (saveErr, from WriteAtomic): the
-// run has no memory and will have none next time. It names the file and
-// both reasons, the second only when it says something more.
+// Open) and, when saveErr is not nil, could not be replaced either
+// (saveErr, from WriteAtomic). It names the state file and the reasons,
+// each once.
 func Unusable(path string, refused, saveErr error) error {
-	if saveErr == nil || saveErr.Error() == refused.Error() {
-		return fmt.Errorf("state file %s not usable: %w", path, refused)
+	msg := refused.Error()
+	if !strings.Contains(msg, path) {
+		msg = "state file " + path + ": " + msg
 	}
-	return fmt.Errorf("state file %s not usable: %w; and it cannot be replaced: %v", path, refused, saveErr)
+	if saveErr != nil && !strings.Contains(saveErr.Error(), refused.Error()) {
+		msg += "; it cannot be replaced: " + saveErr.Error()
+	}
+	return &unusableError{msg: msg, refused: refused}
 }
+
+type unusableError struct {
+	msg     string
+	refused error
+}
+
+func (e *unusableError) Error() string { return e.msg }
+func (e *unusableError) Unwrap() error { return e.refused }
