@@ -1,16 +1,15 @@
 package procnet
 
 import (
-	"bufio"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
 
 // TestOpenNetNSPlants: what another user can put where a namespace file
@@ -53,10 +52,7 @@ func TestOpenNetNSPlants(t *testing.T) {
 // namespace of its own (as any user can, unshare -Urn) is refused, unless
 // ForeignUserNS says it may be read; the process's own is read.
 func TestOpenNetNSOfAnotherUserNS(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("entering a network namespace needs root")
-	}
-	pid := userNSSleeper(t)
+	pid := testbin.UserNSSleeper(t)
 	spec := "/proc/" + strconv.Itoa(pid) + "/ns/net"
 	_, err := openNetNS(spec, NetNSOptions{})
 	if err == nil || !strings.Contains(err.Error(), "is owned by user namespace user:[") || !strings.Contains(err.Error(), "--netns-foreign-userns") {
@@ -72,28 +68,4 @@ func TestOpenNetNSOfAnotherUserNS(t *testing.T) {
 		t.Fatalf("own namespace: %v", err)
 	}
 	ns.Close()
-}
-
-// userNSSleeper starts `unshare -Urn` sleeping as nobody: a network
-// namespace owned by a user namespace that an unprivileged user made.
-func userNSSleeper(t *testing.T) int {
-	t.Helper()
-	if _, err := exec.LookPath("unshare"); err != nil {
-		t.Skip("needs unshare (util-linux)")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, "unshare", "-Urn", "sh", "-c", "echo ready; exec sleep 600")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); cmd.Wait() })
-	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "ready\n" {
-		t.Skipf("unshare -Urn as nobody: %q, %v (user namespaces disabled?)", line, err)
-	}
-	return cmd.Process.Pid
 }
