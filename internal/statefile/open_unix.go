@@ -20,6 +20,15 @@ func open(path string, maxSize int64) (*os.File, error) {
 	switch {
 	case err == unix.ELOOP:
 		return nil, untrusted(path, "is a symbolic link")
+	case err == unix.EACCES || err == unix.EPERM:
+		// Most likely another user's: say whose.
+		var st unix.Stat_t
+		if unix.Fstatat(d.fd, filepath.Base(path), &st, unix.AT_SYMLINK_NOFOLLOW) == nil {
+			if cerr := checkFile(path, &st, maxSize); cerr != nil {
+				return nil, cerr
+			}
+		}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	case err != nil:
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}

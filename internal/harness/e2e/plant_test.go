@@ -371,3 +371,39 @@ func writeFile(t *testing.T, path string, b []byte, mode os.FileMode) {
 		t.Fatal(err)
 	}
 }
+
+// TestForgetByAnotherUser: nobody runs `check-ipvs --forget all` between
+// root's runs, on root's --state-file in a sticky shared directory and
+// with root's work directory: it changes neither of root's states, so
+// root still reports the removal.
+func TestForgetByAnotherUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: nobody's run comes between root's runs")
+	}
+	bins := plugins(t)
+	shared := stickyDir(t)
+	bin := filepath.Join(shared, "check-ipvs")
+	copyFile(t, bins["check-ipvs"], bin, 0o755)
+	root := filepath.Join(shared, "proc")
+	testbin.CopyTree(t, testbin.Fixture("ipvs-pool-of-three"), root)
+	for _, stateArgs := range [][]string{{"--state-file", filepath.Join(shared, "state.json")}, nil} {
+		args := append([]string{"--procfs-root", root}, stateArgs...)
+		env := []string{"MACKEREL_PLUGIN_WORKDIR=" + shared}
+		copyFile(t, filepath.Join(testbin.Fixture("ipvs-pool-of-three"), "net", "ip_vs"), filepath.Join(root, "net", "ip_vs"), 0o644)
+		if res, _ := runBounded(t, bin, env, args...); res.ExitCode != 0 {
+			t.Fatalf("%v: root's first run: exit %d %q %q", stateArgs, res.ExitCode, res.Stdout, res.Stderr)
+		}
+		copyFile(t, filepath.Join(testbin.Fixture("ipvs-pool-one-removed"), "net", "ip_vs"), filepath.Join(root, "net", "ip_vs"), 0o644)
+		cmd := exec.Command("setpriv", append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", bin, "--forget", "all"}, args...)...)
+		cmd.Env = append([]string{"PATH=/usr/bin:/bin", "LANG=C"}, env...)
+		res := testbin.RunCmd(t, cmd)
+		t.Logf("%v: nobody's --forget all: exit %d %q %q", stateArgs, res.ExitCode, res.Stdout, res.Stderr)
+		if stateArgs != nil && (res.ExitCode != 3 || !strings.Contains(res.Stdout, "is owned by uid 0, not this user (uid 65534)")) {
+			t.Errorf("nobody's run on root's state: exit %d %q, want UNKNOWN naming the owner", res.ExitCode, res.Stdout)
+		}
+		res, _ = runBounded(t, bin, env, args...)
+		if res.ExitCode != 1 || !strings.Contains(res.Stdout, "TCP 10.0.0.4:80 -> 127.0.0.1:8092 removed") {
+			t.Errorf("%v: root's run after nobody's --forget all: exit %d %q %q; want the removal reported", stateArgs, res.ExitCode, res.Stdout, res.Stderr)
+		}
+	}
+}
