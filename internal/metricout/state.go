@@ -29,12 +29,12 @@ type state struct {
 
 // loadState reads a state file for a run at now. A missing or unreadable
 // file is no state: saving the new one either replaces it or says why it
-// cannot. A file Open does not trust (another user's, a link, a FIFO...)
-// is no state, said so. An empty, truncated, corrupted or foreign one is no state too,
-// with a reason, and so is one written after now: the clock stepped back
-// since, and a rate over the gap would be overstated (kept until the
-// clock caught up, the first rate after a one-hour step would be 61
-// times too high); it is replaced by this run's.
+// cannot. A file statefile.Open does not trust (another user's, a link, a
+// FIFO...) is no state, said so. An empty, truncated, corrupted or
+// foreign one is no state too, with a reason, and so is one written after
+// now: the clock stepped back since, and a rate over the gap would be
+// overstated (kept until the clock caught up, the first rate after a
+// one-hour step would be 61 times too high); it is replaced by this run's.
 func loadState(path string, now time.Time) (state, error) {
 	f, err := statefile.Open(path, maxStateSize)
 	if errors.Is(err, statefile.ErrUntrusted) {
