@@ -68,13 +68,28 @@ func (fs FS) withNetNS(ns *NetNS) (FS, error) {
 
 // OpenFS is NewFS(root) in the network namespace netns names (openNetNS),
 // or in the process's own when netns is "": what a binary's -procfs-root
-// and --netns flags name. The error names the namespace.
+// and --netns flags name. The error names the namespace. A namespace
+// owned by another user namespace than the process's own is refused
+// (OpenFSWith can accept it).
 func OpenFS(root, netns string) (FS, error) {
+	return OpenFSWith(root, netns, NetNSOptions{})
+}
+
+// NetNSOptions are how OpenFSWith opens a network namespace.
+type NetNSOptions struct {
+	// ForeignUserNS accepts a network namespace owned by a user namespace
+	// other than the process's own (--netns-foreign-userns), which any
+	// user can create.
+	ForeignUserNS bool
+}
+
+// OpenFSWith is OpenFS with options.
+func OpenFSWith(root, netns string, o NetNSOptions) (FS, error) {
 	fs := NewFS(root)
 	if netns == "" {
 		return fs, nil
 	}
-	ns, err := openNetNS(netns)
+	ns, err := openNetNS(netns, o)
 	if err != nil {
 		return fs, err
 	}

@@ -42,7 +42,7 @@ type NetNS struct {
 // once on a thread of its own, so that a missing namespace, a file that
 // is not one, and a lack of permission (entering needs CAP_SYS_ADMIN)
 // are one error naming the namespace, before anything is read.
-func openNetNS(spec string) (*NetNS, error) {
+func openNetNS(spec string, o NetNSOptions) (*NetNS, error) {
 	if spec == "" {
 		return nil, errors.New("network namespace: empty name")
 	}
@@ -50,10 +50,11 @@ func openNetNS(spec string) (*NetNS, error) {
 	if !strings.Contains(spec, "/") {
 		n.path = filepath.Join(netnsDir, spec)
 	}
-	h, err := netns.GetFromPath(n.path)
+	h, err := openNSFile(n.path)
 	if err != nil {
-		err = &os.PathError{Op: "open", Path: n.path, Err: err}
 		switch {
+		case errors.Is(err, unix.ELOOP):
+			return nil, fmt.Errorf("%s: %s is a symbolic link, not followed: name the namespace file itself", n, n.path)
 		case errors.Is(err, iofs.ErrNotExist) && n.path != spec:
 			return nil, fmt.Errorf("%s: no such namespace (ip netns list shows the names in %s): %w", n, netnsDir, err)
 		case errors.Is(err, iofs.ErrNotExist):
@@ -68,11 +69,76 @@ func openNetNS(spec string) (*NetNS, error) {
 		n.Close()
 		return nil, err
 	}
+	if !o.ForeignUserNS {
+		if err := n.checkOwner(); err != nil {
+			n.Close()
+			return nil, err
+		}
+	}
 	if err := n.do(func() error { return nil }); err != nil {
 		n.Close()
 		return nil, err
 	}
 	return n, nil
+}
+
+// openNSFile opens the namespace file path without blocking (a FIFO
+// planted there) and without following a final symbolic link (one
+// planted in a directory of namespace files), relative to its directory.
+// The one link followed is the kernel's own: /proc/PID/ns/net, in a
+// directory of procfs, where no one can plant anything.
+func openNSFile(path string) (netns.NsHandle, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	dfd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(dfd)
+	flags := unix.O_RDONLY | unix.O_NONBLOCK | unix.O_NOCTTY | unix.O_CLOEXEC
+	var sfs unix.Statfs_t
+	if err := unix.Fstatfs(dfd, &sfs); err != nil || sfs.Type != unix.PROC_SUPER_MAGIC {
+		flags |= unix.O_NOFOLLOW
+	}
+	fd, err := unix.Openat(dfd, base, flags, 0)
+	if err != nil {
+		return -1, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	return netns.NsHandle(fd), nil
+}
+
+// nsGetUserNS is NS_GET_USERNS of linux/nsfs.h, _IO(0xb7, 0x1): a file
+// of the user namespace that owns a namespace (Linux 4.9).
+const nsGetUserNS = 0xb701
+
+// checkOwner refuses a network namespace owned by a user namespace other
+// than this process's own: any unprivileged user can make one (unshare
+// -Urn) and fill its tables, and a /proc/PID/ns/net of theirs, or a PID
+// reused by their process, would have root report their table as the
+// host's. One owned by an ancestor (the kernel says EPERM) was made by
+// someone more privileged than this process, and is read.
+func (n *NetNS) checkOwner() error {
+	ufd, err := unix.IoctlRetInt(int(n.h), nsGetUserNS)
+	if errors.Is(err, unix.EPERM) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: cannot tell which user namespace owns it (NS_GET_USERNS needs Linux 4.9): %v; give --netns-foreign-userns to read it anyway", n, err)
+	}
+	defer unix.Close(ufd)
+	var owner, own unix.Stat_t
+	if err := unix.Fstat(ufd, &owner); err != nil {
+		return fmt.Errorf("%s: %w", n, os.NewSyscallError("fstat", err))
+	}
+	if err := unix.Stat("/proc/self/ns/user", &own); err != nil {
+		return fmt.Errorf("%s: %w", n, &os.PathError{Op: "stat", Path: "/proc/self/ns/user", Err: err})
+	}
+	if owner.Dev != own.Dev || owner.Ino != own.Ino {
+		return fmt.Errorf("%s is owned by user namespace user:[%d], not this process's user:[%d]: any user can make such a namespace, so its tables are not read; give --netns-foreign-userns to read it anyway", n, owner.Ino, own.Ino)
+	}
+	return nil
 }
 
 // check makes sure the file is a network namespace.

@@ -35,19 +35,19 @@ func TestOpenNetNSErrors(t *testing.T) {
 		{"/proc/self/ns/mnt", []string{"/proc/self/ns/mnt is a namespace of another kind"}, false},
 	}
 	for _, tt := range tests {
-		ns, err := openNetNS(tt.spec)
+		ns, err := openNetNS(tt.spec, NetNSOptions{})
 		if err == nil {
 			ns.Close()
-			t.Errorf("openNetNS(%q): no error", tt.spec)
+			t.Errorf("openNetNS(%q, NetNSOptions{}): no error", tt.spec)
 			continue
 		}
 		for _, w := range tt.want {
 			if !strings.Contains(err.Error(), w) {
-				t.Errorf("openNetNS(%q): %v\nlacks %q", tt.spec, err, w)
+				t.Errorf("openNetNS(%q, NetNSOptions{}): %v\nlacks %q", tt.spec, err, w)
 			}
 		}
 		if errors.Is(err, iofs.ErrNotExist) != tt.notExist {
-			t.Errorf("openNetNS(%q): %v: wraps ErrNotExist %v, want %v", tt.spec, err, !tt.notExist, tt.notExist)
+			t.Errorf("openNetNS(%q, NetNSOptions{}): %v: wraps ErrNotExist %v, want %v", tt.spec, err, !tt.notExist, tt.notExist)
 		}
 	}
 }
@@ -60,7 +60,7 @@ func TestFSInNetNS(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("entering a network namespace, even the own one, needs CAP_SYS_ADMIN")
 	}
-	ns, err := openNetNS("/proc/self/ns/net")
+	ns, err := openNetNS("/proc/self/ns/net", NetNSOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestFSInNetNS(t *testing.T) {
 // own namespace. As root only (the namespace is made with ip netns).
 func TestNetNSThreadsNeverReturn(t *testing.T) {
 	other := testbin.NewNetNS(t)
-	ns, err := openNetNS(other.Name)
+	ns, err := openNetNS(other.Name, NetNSOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestNetNSThreadsNeverReturn(t *testing.T) {
 // thread asked. As root only.
 func TestNetNSDoOnTheMainThread(t *testing.T) {
 	other := testbin.NewNetNS(t)
-	ns, err := openNetNS(other.Name)
+	ns, err := openNetNS(other.Name, NetNSOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ const netnsDir = "/var/run/netns"
 type NetNS struct{ spec string }
 
 // openNetNS fails outside Linux.
-func openNetNS(spec string) (*NetNS, error) {
+func openNetNS(spec string, _ NetNSOptions) (*NetNS, error) {
 	return nil, errors.New("network namespace " + spec + ": " + errNotLinux.Error())
 }
 

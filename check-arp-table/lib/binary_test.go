@@ -263,7 +263,7 @@ func TestBinaryStateFile(t *testing.T) {
 		env := []string{"MACKEREL_PLUGIN_WORKDIR=" + dir}
 		args := []string{"--procfs-root", testbin.Fixture("arp-table-overflowing")}
 		checkResult(t, testbin.Run(t, binary(t), env, args...), 0, "~(first check)")
-		files, _ := filepath.Glob(filepath.Join(dir, "check-arp-table-*.json"))
+		files, _ := filepath.Glob(filepath.Join(dir, "mackerel-plugin-proc-net-*", "check-arp-table-*.json"))
 		if len(files) != 1 {
 			t.Fatalf("state files in the workdir: %v", files)
 		}

@@ -61,7 +61,7 @@ func TestNetNSFlagMatchesIPNetnsExec(t *testing.T) {
 			t.Fatalf("%v: exit %d %q %q", args, res.ExitCode, res.Stdout, res.Stderr)
 		}
 	}
-	if states, _ := filepath.Glob(filepath.Join(dir, "check-arp-table-*.json")); len(states) != 2 {
+	if states, _ := filepath.Glob(filepath.Join(dir, "mackerel-plugin-proc-net-*", "check-arp-table-*.json")); len(states) != 2 {
 		t.Errorf("state files %v, want one for the namespace and one for the check's own", states)
 	}
 

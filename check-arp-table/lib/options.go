@@ -26,6 +26,9 @@ type options struct {
 	// NetNS names the network namespace to read: a name from `ip netns`
 	// or a path; "" is the check's own.
 	NetNS string
+	// NetNSForeignUserNS reads a namespace owned by another user namespace
+	// than the check's own (--netns-foreign-userns).
+	NetNSForeignUserNS bool
 }
 
 var (
@@ -41,8 +44,11 @@ type flagValues struct {
 	GCThresh3  *uint64 `long:"gc-thresh3" value-name:"N" description:"the table limit to compare with, instead of the kernel's (needed in a container without rtnetlink)"`
 	ProcfsRoot string  `long:"procfs-root" value-name:"DIR" description:"procfs root to read (default: $HOST_PROC, else /proc); rtnetlink is used only with /proc"`
 	NetNS      string  `long:"netns" value-name:"NAME|PATH" description:"read the neighbour entries of this network namespace, as run inside it: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root); the table's size and limits are global"`
-	StateFile  string  `long:"state-file" value-name:"FILE" description:"where the table_fulls count of the previous run is kept (default: a file under $MACKEREL_PLUGIN_WORKDIR, else the temp dir)"`
+	StateFile  string  `long:"state-file" value-name:"FILE" description:"where the table_fulls count of the previous run is kept (default: a file in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)"`
 	Version    bool    `long:"version" description:"print the version and exit"`
+
+	// Off by default: --netns refuses a namespace that any user can make.
+	NetNSForeignUserNS bool `long:"netns-foreign-userns" description:"read a --netns namespace even when a user namespace other than this process's own owns it (any user can make one: unshare -Urn); by default such a namespace is refused"`
 }
 
 const usageText = `[OPTIONS]
@@ -66,7 +72,7 @@ func parseOptions(args []string) (options, error) {
 	if err := checkrun.Parse(programName, usageText, &fv, args); err != nil {
 		return options{}, err
 	}
-	opts := options{ProcfsRoot: fv.ProcfsRoot, StateFile: fv.StateFile, NetNS: fv.NetNS}
+	opts := options{ProcfsRoot: fv.ProcfsRoot, StateFile: fv.StateFile, NetNS: fv.NetNS, NetNSForeignUserNS: fv.NetNSForeignUserNS}
 	var err error
 	if opts.Warning, err = threshold.ParseFlag("--warning", fv.Warning); err != nil {
 		return options{}, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -44,7 +45,7 @@ func TestParseOptions(t *testing.T) {
 			continue
 		}
 		if tt.want.StateFile == "" {
-			if !strings.HasPrefix(got.StateFile, "/var/tmp/mackerel/check-arp-table-") {
+			if !strings.HasPrefix(got.StateFile, "/var/tmp/mackerel/") || !strings.HasPrefix(got.StateFile, statefile.Dir()+"/check-arp-table-") {
 				t.Errorf("parseOptions(%q) state file %q, want one under $MACKEREL_PLUGIN_WORKDIR", tt.args, got.StateFile)
 			}
 			got.StateFile = ""

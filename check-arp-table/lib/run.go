@@ -10,6 +10,7 @@ import (
 	"github.com/mackerelio/checkers"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -27,7 +28,7 @@ func prepare(args []string) (func() *checkers.Checker, error) {
 		return nil, err
 	}
 	return func() *checkers.Checker {
-		fs, err := procnet.OpenFS(opts.ProcfsRoot, opts.NetNS)
+		fs, err := procnet.OpenFSWith(opts.ProcfsRoot, opts.NetNS, procnet.NetNSOptions{ForeignUserNS: opts.NetNSForeignUserNS})
 		if err != nil {
 			return checkers.Unknown(err.Error())
 		}
@@ -59,6 +60,9 @@ func run(opts options, src sources, bootID string, now time.Time) *checkers.Chec
 	var o overflows
 	if r.HasTableFulls {
 		o = trackOverflows(opts.StateFile, opts.Family.String(), r.TableFulls, bootID, now)
+		if o.Untrusted != nil && o.SaveErr != nil {
+			return checkers.Unknown(statefile.Unusable(opts.StateFile, o.Untrusted, o.SaveErr).Error())
+		}
 	}
 	return checkers.NewChecker(evaluate(r.Count, lv, o.Grew()), message(r, o))
 }

@@ -3,11 +3,16 @@ package checkarptable
 import (
 	"bytes"
 	"encoding/json"
-	"os"
+	"errors"
+	"io"
 	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 )
+
+// maxStateSize is the largest state file read: the state is one JSON
+// object of under 300 bytes (a boot id, a counter, a time).
+const maxStateSize = 64 << 10
 
 // state is what one run leaves for the next: the table_fulls counter.
 type state struct {
@@ -29,6 +34,10 @@ type overflows struct {
 	// overflow it counts happened since, so after the previous check.
 	Reset   bool
 	SaveErr error
+	// Untrusted is why the state file was refused (statefile.ErrUntrusted):
+	// with SaveErr the path could not be taken back and the check is
+	// UNKNOWN.
+	Untrusted error
 }
 
 // Grew is the number of allocations refused since the previous run. After
@@ -45,16 +54,25 @@ func (o overflows) Grew() uint64 {
 }
 
 // loadState reads the previous state. An absent, empty, corrupt or
-// foreign file gives ok false: it is treated as absent and replaced.
-func loadState(path, family string) (st state, ok bool) {
-	b, err := os.ReadFile(path)
+// foreign file gives ok false: it is treated as absent and replaced. One
+// that statefile.Open does not trust gives ok false and the reason.
+func loadState(path, family string) (st state, ok bool, err error) {
+	f, err := statefile.Open(path, maxStateSize)
+	if errors.Is(err, statefile.ErrUntrusted) {
+		return state{}, false, err
+	}
+	if err != nil {
+		return state{}, false, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxStateSize))
+	f.Close()
 	if err != nil || len(bytes.TrimSpace(b)) == 0 {
-		return state{}, false
+		return state{}, false, nil
 	}
 	if err := json.Unmarshal(b, &st); err != nil || st.Program != programName || st.Family != family {
-		return state{}, false
+		return state{}, false, nil
 	}
-	return st, true
+	return st, true, nil
 }
 
 // trackOverflows compares table_fulls with the previous run and saves the
@@ -62,7 +80,9 @@ func loadState(path, family string) (st state, ok bool) {
 // check result still goes through.
 func trackOverflows(path, family string, tableFulls uint64, bootID string, now time.Time) overflows {
 	o := overflows{Known: true, Total: tableFulls}
-	if prev, ok := loadState(path, family); ok {
+	prev, ok, untrusted := loadState(path, family)
+	o.Untrusted = untrusted
+	if ok {
 		o.HasPrevious, o.Previous = true, prev.TableFulls
 		o.Reset = tableFulls < prev.TableFulls || (bootID != "" && prev.BootID != "" && bootID != prev.BootID)
 	}

@@ -2,11 +2,16 @@ package checkarptable
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mackerelio/checkers"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 )
 
 func TestTrackOverflows(t *testing.T) {
@@ -69,11 +74,34 @@ func TestTrackOverflowsUnwritable(t *testing.T) {
 	if got.SaveErr == nil || !strings.Contains(got.SaveErr.Error(), path) || got.Grew() != 0 {
 		t.Errorf("%+v", got)
 	}
-	// A state file that is a directory cannot be replaced either.
+	// A directory at the state's path is no state: it is moved aside and
+	// the state saved in its place.
 	if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if got := trackOverflows(filepath.Join(dir, "d"), "inet", 3, "", time.Now()); got.SaveErr == nil || got.HasPrevious {
+	got = trackOverflows(filepath.Join(dir, "d"), "inet", 3, "", time.Now())
+	if !errors.Is(got.Untrusted, statefile.ErrUntrusted) || got.SaveErr != nil || got.HasPrevious {
 		t.Errorf("%+v", got)
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, "d")); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("not replaced by a state: %v, %v", fi, err)
+	}
+}
+
+// A state in a directory others may write without the sticky bit is
+// refused and cannot be replaced: the check is UNKNOWN, naming the file
+// and the reason, never OK.
+func TestUntrustedStateThatCannotBeReplaced(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "state.json")
+	opts := testOptions(t)
+	opts.StateFile = path
+	s, _ := fixtureSources(t, "arp-table-container-rows", neighTable(100, 1024, 4), nil)
+	c := run(opts, s, "", time.Now())
+	if c.Status != checkers.UNKNOWN || !strings.Contains(c.Message, path) || !strings.Contains(c.Message, "writable by other users") {
+		t.Errorf("%s: %s", c.Status, c.Message)
 	}
 }

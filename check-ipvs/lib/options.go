@@ -29,6 +29,9 @@ type options struct {
 	// NetNS names the network namespace whose table is read: a name from
 	// `ip netns` or a path; "" is the check's own.
 	NetNS string
+	// NetNSForeignUserNS reads a namespace owned by another user namespace
+	// than the check's own (--netns-foreign-userns).
+	NetNSForeignUserNS bool
 	// SyncDaemon is "master" or "backup": that IPVS sync daemon must run
 	// (read over generic netlink). Empty means not checked.
 	SyncDaemon string
@@ -89,10 +92,13 @@ type flagValues struct {
 	SyncDaemon       string   `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
 	WarningCapacity  string   `long:"warning-capacity" value-name:"N%" description:"WARNING when less than this share of a service's weight is in rotation, a real server out of rotation counting with its last non-zero weight (default: off)"`
 	CriticalCapacity string   `long:"critical-capacity" value-name:"N%" description:"CRITICAL likewise (default: off)"`
-	StateFile        string   `long:"state-file" value-name:"FILE" description:"where the pools are remembered, to count removed real servers (default: a file per network namespace and procfs root under $MACKEREL_PLUGIN_WORKDIR, else the temp dir)"`
+	StateFile        string   `long:"state-file" value-name:"FILE" description:"where the pools are remembered, to count removed real servers (default: a file per network namespace and procfs root in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)"`
 	Forget           []string `long:"forget" value-name:"ADDR:PORT|all" description:"forget this removed real server (repeatable), or all of them, for good; run it once by hand"`
 	ForgetAfter      string   `long:"forget-after" value-name:"DURATION" default:"7d" description:"forget a real server removed longer ago than this, such as 7d, 36h; 0 remembers for ever"`
 	Version          bool     `long:"version" description:"print the version and exit"`
+
+	// Off by default: --netns refuses a namespace that any user can make.
+	NetNSForeignUserNS bool `long:"netns-foreign-userns" description:"read a --netns namespace even when a user namespace other than this process's own owns it (any user can make one: unshare -Urn); by default such a namespace is refused"`
 }
 
 const usageText = `[OPTIONS]
@@ -119,6 +125,7 @@ func parseOptions(args []string) (options, error) {
 	}
 	opts := defaultOptions()
 	opts.ProcfsRoot, opts.SyncDaemon, opts.NetNS = fv.ProcfsRoot, fv.SyncDaemon, fv.NetNS
+	opts.NetNSForeignUserNS = fv.NetNSForeignUserNS
 	var err error
 	if opts.Services, err = parseServiceSpecs(fv.Services); err != nil {
 		return options{}, err

@@ -158,7 +158,7 @@ func TestBinaryRemovedMemorySharedByDefinitions(t *testing.T) {
 		{table: "ipvs-pool-one-removed", args: []string{"--critical-capacity", "90%"}, wantCode: 2,
 			wantStdout: "~IPVS CRITICAL: TCP 10.0.0.4:80: 52.4% of its weight in rotation (11 of 21); TCP 10.0.0.4:80 -> 127.0.0.1:8092 removed"},
 	})
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	files, _ := filepath.Glob(filepath.Join(dir, "mackerel-plugin-proc-net-*", "*"))
 	if len(files) != 1 || !strings.HasPrefix(filepath.Base(files[0]), "check-ipvs-") {
 		t.Errorf("state files %q, want one check-ipvs state", files)
 	}
@@ -242,14 +242,13 @@ func TestBinaryRemovedBadState(t *testing.T) {
 			}
 			args := []string{"--state-file", state}
 			wantOK := "IPVS OK: 1 service, 2 real servers, all available\n"
+			var wantStderr string
 			if name == "a directory" {
-				// Not replaceable: the check still judges, and says the memory is lost.
-				runSteps(t, d, nil, []step{{table: "ipvs-pool-one-removed", args: args, wantCode: 0,
-					wantStdout: "~IPVS OK: 1 service, 2 real servers, all available; removed real servers not tracked: state file " + state + ": "}})
-				return
+				// Not a state: moved aside and replaced, said on stderr.
+				wantStderr = "state file " + state + " is a directory, not a regular file: not trusted, replaced"
 			}
 			runSteps(t, d, nil, []step{
-				{table: "ipvs-pool-one-removed", args: args, wantCode: 0, wantStdout: wantOK},
+				{table: "ipvs-pool-one-removed", args: args, wantCode: 0, wantStdout: wantOK, wantStderr: wantStderr},
 				{table: "ipvs-pool-two-removed", args: args, wantCode: 1, wantStdout: "~IPVS WARNING: TCP 10.0.0.4:80 -> 127.0.0.1:8091 removed, last seen "},
 			})
 		})
@@ -290,7 +289,7 @@ func TestBinaryRemovedConcurrentRuns(t *testing.T) {
 
 func onlyFile(t *testing.T, dir string) string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	files, err := filepath.Glob(filepath.Join(dir, "mackerel-plugin-proc-net-*", "*"))
 	if err != nil || len(files) != 1 {
 		t.Fatalf("files in %s: %q, %v; want one", dir, files, err)
 	}

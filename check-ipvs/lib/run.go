@@ -58,11 +58,14 @@ func defaultStatePath(root, netnsID string) string {
 // run reads net/ip_vs, matches it with the remembered pools and judges;
 // with --sync-daemon it also asks the kernel for the sync daemons.
 func run(opts options, env runEnv) *checkers.Checker {
-	procfs, err := procnet.OpenFS(opts.ProcfsRoot, opts.NetNS)
+	procfs, err := procnet.OpenFSWith(opts.ProcfsRoot, opts.NetNS, procnet.NetNSOptions{ForeignUserNS: opts.NetNSForeignUserNS})
 	if err != nil {
 		return checkers.Unknown(err.Error())
 	}
 	v, notes, err := evaluateTable(procfs, opts, env)
+	if errors.Is(err, statefile.ErrUntrusted) {
+		return checkers.Unknown(err.Error())
+	}
 	if err != nil {
 		return checkers.Unknown(readFailure(procfs, err))
 	}
@@ -122,7 +125,12 @@ func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, []stri
 	}
 	var notes []string
 	if err := writeState(path, root, e.hash.String(), next); err != nil {
+		if errors.Is(herr, statefile.ErrUntrusted) {
+			return verdict{}, nil, statefile.Unusable(path, herr, err)
+		}
 		notes = append(notes, fmt.Sprintf("removed real servers not tracked: %v", err))
+	} else if errors.Is(herr, statefile.ErrUntrusted) {
+		fmt.Fprintf(env.stderr, "%s: %v, replaced\n", programName, herr)
 	}
 	return e.result(), notes, nil
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
@@ -29,6 +28,11 @@ import (
 // file's modification time is the time of the last run, which touches it:
 // a remembered real server absent now was last seen then.
 const stateFormat = 1
+
+// maxStateSize is the largest state file read: 64 MiB holds 300,000 IPv6
+// real servers all out of rotation (about 150 bytes each in the header,
+// 60 in the body); a director of 100,000 needs a third of it.
+const maxStateSize = 64 << 20
 
 // stateHeader is the first line of the state file.
 type stateHeader struct {
@@ -67,9 +71,13 @@ func readStateHeader(path, root string) (remembered, error) {
 }
 
 // readState reads the state file, the header only unless whole. Anything
-// that is not a state of ours for root is errNoMemory.
+// that is not a state of ours for root is errNoMemory; one that
+// statefile.Open refuses is its error.
 func readState(path, root string, whole bool) (remembered, error) {
-	f, err := os.Open(path)
+	f, err := statefile.Open(path, maxStateSize)
+	if errors.Is(err, statefile.ErrUntrusted) {
+		return remembered{}, err // refused (statefile.ErrUntrusted): said if it cannot be replaced
+	}
 	if err != nil {
 		return remembered{}, errNoMemory
 	}
@@ -82,7 +90,7 @@ func readState(path, root string, whole bool) (remembered, error) {
 	if whole {
 		size = 64 << 10
 	}
-	r := bufio.NewReaderSize(f, size)
+	r := bufio.NewReaderSize(io.LimitReader(f, maxStateSize), size)
 	line, err := r.ReadBytes('\n')
 	if err != nil {
 		return remembered{}, errNoMemory
@@ -194,5 +202,10 @@ func writeState(path, root, hash string, p *pool) error {
 
 // touchState marks the remembered pool as seen whole at now.
 func touchState(path string, now time.Time) error {
-	return os.Chtimes(path, now, now)
+	f, err := statefile.Open(path, maxStateSize)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return statefile.Touch(f, now)
 }

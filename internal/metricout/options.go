@@ -20,18 +20,23 @@ type Options struct {
 	// namespace file; "" reads the plugin's own namespace.
 	NetNS   string
 	Version bool
+	// NetNSForeignUserNS is -netns-foreign-userns: read a namespace owned
+	// by another user namespace than the plugin's own.
+	NetNSForeignUserNS bool
 
 	// fs is the procfs root in NetNS, set by OpenFS.
 	fs procnet.FS
 }
 
-// Register adds -metric-key-prefix, -tempfile, -procfs-root, -netns and -version
-// to fs. The standard flag package takes both -name and --name.
+// Register adds -metric-key-prefix, -tempfile, -procfs-root, -netns,
+// -netns-foreign-userns and -version to fs. The standard flag package
+// takes both -name and --name.
 func (o *Options) Register(fs *flag.FlagSet, defaultPrefix string) {
 	fs.StringVar(&o.Prefix, "metric-key-prefix", defaultPrefix, "metric key prefix")
-	fs.StringVar(&o.Tempfile, "tempfile", "", "state file for rates (default: one per arguments and network namespace under $MACKEREL_PLUGIN_WORKDIR or the temp dir)")
+	fs.StringVar(&o.Tempfile, "tempfile", "", "state file for rates (default: one per arguments and network namespace in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)")
 	fs.StringVar(&o.ProcfsRoot, "procfs-root", "", "procfs root (default $HOST_PROC, else /proc)")
 	fs.StringVar(&o.NetNS, "netns", "", "read the tables of this network namespace: a name from `ip netns` (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)")
+	fs.BoolVar(&o.NetNSForeignUserNS, "netns-foreign-userns", false, "read a -netns namespace even when a user namespace other than this process's own owns it (any user can make one: unshare -Urn); by default such a namespace is refused")
 	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
 }
 
@@ -48,7 +53,7 @@ func (o *Options) Validate() error {
 // OpenFS opens the namespace of -netns, if any, and makes the procfs
 // root the plugin reads (FS). The error names the namespace.
 func (o *Options) OpenFS() error {
-	fs, err := procnet.OpenFS(o.ProcfsRoot, o.NetNS)
+	fs, err := procnet.OpenFSWith(o.ProcfsRoot, o.NetNS, procnet.NetNSOptions{ForeignUserNS: o.NetNSForeignUserNS})
 	if err != nil {
 		return err
 	}

@@ -14,14 +14,14 @@ import (
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 )
 
+// maxStateSize is the largest state file read: five counters of about
+// 150 bytes (key and value) for each of 170,000 real servers, the table of
+// the ip_vs plugin with -max-metrics 0 and per-real-server traffic.
+const maxStateSize = 128 << 20
+
 // lastTimeKey holds the time of the run that wrote the state, in Unix
 // seconds, as go-mackerel-plugin-helper stores it.
 const lastTimeKey = "_lastTime"
-
-// maxStateSize bounds what is read of a state file: the counters of
-// -max-metrics 0 with -real-server-traffic on a very large director
-// (every key about 60 bytes) with room to spare.
-const maxStateSize = 64 << 20
 
 // state is the previous run's counters and when they were read.
 type state struct {
@@ -29,24 +29,28 @@ type state struct {
 	values map[string]float64
 }
 
-// errNoMemory marks a state file that exists but could not be opened:
-// the run goes on without rates and memory.
+// errNoMemory marks a state file that exists but could not be opened or
+// read: the run goes on without rates and memory.
 var errNoMemory = errors.New("no memory of the last run")
 
 // loadState reads a state file for a run at now. A missing file is no
-// state: saving the new one either replaces it or says why it cannot.
-// One that statefile.Open refuses (or cannot open) is no state too, with
-// an error wrapping errNoMemory. An empty, truncated, corrupted or foreign one is no state too,
-// with a reason, and so is one written after now: the clock stepped back
-// since, and a rate over the gap would be overstated (kept until the
-// clock caught up, the first rate after a one-hour step would be 61
-// times too high); it is replaced by this run's.
+// state: saving the new one either replaces it or says why it cannot. A
+// file statefile.Open does not trust (another user's, a link, a FIFO...)
+// is no state, said so; one it cannot open or read is no state, with an
+// error wrapping errNoMemory. An empty, truncated, corrupted or foreign
+// one is no state too, with a reason, and so is one written after now:
+// the clock stepped back since, and a rate over the gap would be
+// overstated (kept until the clock caught up, the first rate after a
+// one-hour step would be 61 times too high); it is replaced by this run's.
 func loadState(path string, now time.Time) (state, error) {
 	f, err := statefile.Open(path, maxStateSize)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		// Absent, or a path that cannot be one (below a file): saving
 		// says why when it cannot be written either.
 		return state{}, nil
+	}
+	if errors.Is(err, statefile.ErrUntrusted) {
+		return state{}, fmt.Errorf("%w, not used: no rates this run", statefile.Unusable(path, err, nil))
 	}
 	if err != nil {
 		return state{}, fmt.Errorf("%w: state file %s cannot be opened, no rates this run: %v", errNoMemory, path, err)

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 )
 
 // Writer writes one run's values under a metric key prefix.
@@ -21,6 +23,7 @@ type Writer struct {
 	statePath string
 	last      state
 	loaded    bool
+	untrusted bool // the state file was refused: said once, on loading
 	counters  map[string]float64
 	err       error
 	// program names the plugin in the lines about its state
@@ -153,11 +156,12 @@ func (w *Writer) loadState() {
 	w.counters = make(map[string]float64, 16)
 	st, err := loadState(w.statePath, w.now)
 	switch {
-	case errors.Is(err, errNoMemory) && w.program != "":
+	case err != nil && w.program != "":
 		w.Warnf("%s: %v", w.program, err)
 	case err != nil:
 		w.Warnf("%v", err)
 	}
+	w.untrusted = errors.Is(err, statefile.ErrUntrusted)
 	w.last = st
 }
 
@@ -177,7 +181,7 @@ func (w *Writer) Close() error {
 		w.Warnf("state file %s was written under a second ago: rates skipped this run", w.statePath)
 		return err
 	}
-	if serr := saveState(w.statePath, w.now, w.counters); serr != nil {
+	if serr := saveState(w.statePath, w.now, w.counters); serr != nil && !w.untrusted {
 		w.Warnf("%v: rates will be missing on the next run", serr)
 	}
 	return err

@@ -148,8 +148,9 @@ func TestWriterStateFromTheFuture(t *testing.T) {
 	}
 }
 
-// TestWriterUnreadableState: a state that exists but cannot be read (here
-// a directory) is no memory: no rate, and one line naming the program.
+// TestWriterUnreadableState: a state that exists but cannot be used (here
+// a directory) is no memory: no rate, and one line naming the program
+// and the file.
 func TestWriterUnreadableState(t *testing.T) {
 	path := t.TempDir()
 	var out, errs bytes.Buffer
@@ -160,8 +161,7 @@ func TestWriterUnreadableState(t *testing.T) {
 	if out.String() != "" {
 		t.Errorf("printed %q without a state", out.String())
 	}
-	first, _, _ := strings.Cut(errs.String(), "\n")
-	if !strings.HasPrefix(first, "prog: no memory of the last run: state file "+path+" cannot be read") {
+	if !strings.HasPrefix(errs.String(), "prog: state file "+path+" is a directory") || strings.Count(errs.String(), "\n") != 1 {
 		t.Errorf("stderr %q", errs.String())
 	}
 }

@@ -1,5 +1,6 @@
-// Package statefile writes the small state files of the plugins atomically
-// and chooses their default location.
+// Package statefile owns the state files of the plugins: where they live
+// by default (a directory of the effective user's own, Dir), the one safe
+// way to open one for reading (Open) and to replace one (WriteAtomic).
 package statefile
 
 import (
@@ -11,43 +12,15 @@ import (
 	"strings"
 )
 
-// WriteAtomic replaces path with data: it writes a temporary file in the
-// same directory, syncs it and renames it over path, so a reader (or a
-// concurrent run) sees either the old content or the new, never a part.
+// WriteAtomic replaces path with data: it writes a new file in the same
+// directory (O_EXCL, mode 0600, never through a link), syncs it and
+// renames it over path, so a reader (or a concurrent run) sees either the
+// old content or the new, never a part. The directory is checked as Open
+// checks it, and the default one (Dir) is made when absent. Whatever
+// stands at path (another user's file, a link, a FIFO) is replaced, never
+// written through; a directory there is moved aside first.
 func WriteAtomic(path string, data []byte) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("state file %s: %w", path, err)
-	}
-	name := tmp.Name()
-	_, werr := tmp.Write(data)
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(name, path)
-	}
-	if werr != nil {
-		os.Remove(name)
-		return fmt.Errorf("state file %s: %w", path, werr)
-	}
-	return nil
-}
-
-// Dir is where state files go by default: $MACKEREL_PLUGIN_WORKDIR when
-// set, else the OS temp dir, as the agent's own helpers do.
-func Dir() string {
-	if d := os.Getenv("MACKEREL_PLUGIN_WORKDIR"); d != "" {
-		return d
-	}
-	return os.TempDir()
+	return writeAtomic(path, data)
 }
 
 // DefaultPath returns a state file path under Dir() that is distinct for

@@ -1,6 +1,7 @@
 package statefile
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,8 +43,8 @@ func TestDefaultPathDependsOnArgs(t *testing.T) {
 	if a != DefaultPath("/opt/bin/plugin", []string{"-cpus", "4"}) {
 		t.Error("path not stable for the same arguments")
 	}
-	if !strings.HasPrefix(a, "/var/tmp/mackerel/plugin-") {
-		t.Errorf("path %s not under MACKEREL_PLUGIN_WORKDIR or not named after the program", a)
+	if want := fmt.Sprintf("/var/tmp/mackerel/mackerel-plugin-proc-net-%d/plugin-", os.Geteuid()); !strings.HasPrefix(a, want) {
+		t.Errorf("path %s not in the user's directory under MACKEREL_PLUGIN_WORKDIR (%s...) or not named after the program", a, want)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"sync/atomic"
+	"syscall"
 	"testing"
 )
 
@@ -119,4 +120,37 @@ func (ns *NetNS) KeepReachable(tb testing.TB, devs ...string) {
 	if out, err := exec.Command("ip", "netns", "exec", ns.Name, "sh", "-ec", script.String()).CombinedOutput(); err != nil {
 		tb.Fatalf("raising the reachable time in %s: %v: %s", ns.Name, err, out)
 	}
+}
+
+// UserNSSleeper starts, as nobody, a process with a user and a network
+// namespace of its own (`unshare -Urn`, as any user may) and returns its
+// pid once it runs there: /proc/PID/ns/net is then a network namespace
+// owned by a user namespace other than the test's. It is killed when the
+// test ends. The test is skipped, with the reason, unless it runs as
+// root with unshare (util-linux) and user namespaces enabled.
+func UserNSSleeper(tb testing.TB) int {
+	tb.Helper()
+	if os.Geteuid() != 0 {
+		tb.Skip("needs root to start a process as nobody and enter its namespace")
+	}
+	if _, err := exec.LookPath("unshare"); err != nil {
+		tb.Skip("needs unshare (util-linux)")
+	}
+	cmd := exec.Command("unshare", "-Urn", "sh", "-c", "echo ready; exec sleep 600")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "ready\n" {
+		tb.Skipf("unshare -Urn as nobody: %q, %v (user namespaces disabled?)", line, err)
+	}
+	return cmd.Process.Pid
 }

@@ -91,11 +91,15 @@ type Result struct {
 }
 
 // Run runs bin with args and env added to a minimal environment (PATH and
-// LANG=C, as the agent sets it) and returns its output and exit code.
+// LANG=C, as the agent sets it) and returns its output and exit code. The
+// default state goes to a directory of the test's (TMPDIR and
+// MACKEREL_PLUGIN_WORKDIR, which env may set otherwise), never to a
+// mackerel-agent's /var/tmp/mackerel-agent on the machine.
 func Run(tb testing.TB, bin string, env []string, args ...string) Result {
 	tb.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "LANG=C", "TMPDIR=" + tb.TempDir()}, env...)
+	tmp := tb.TempDir()
+	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "LANG=C", "TMPDIR=" + tmp, "MACKEREL_PLUGIN_WORKDIR=" + tmp}, env...)
 	return RunCmd(tb, cmd)
 }
 
