@@ -1,10 +1,12 @@
 package checkarptable
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/harness/testbin"
 )
@@ -202,17 +204,35 @@ func TestBinaryFlags(t *testing.T) {
 
 // TestBinaryStateFile covers the table_fulls tracking across runs.
 func TestBinaryStateFile(t *testing.T) {
-	t.Run("growth is CRITICAL on the next run, whatever the count", func(t *testing.T) {
+	t.Run("growth is CRITICAL for the window, for every definition, whatever the count", func(t *testing.T) {
 		state := filepath.Join(t.TempDir(), "state.json")
 		// table_fulls 0, then 17 (12 + 5 over the CPU rows).
 		checkResult(t, runFixture(t, "arp-table-near-full", "--state-file", state, "-w", "99%", "-c", "100%"), 0,
 			"~0 table overflows so far, none to compare with (first check)")
 		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 2,
 			"~ARP-TABLE CRITICAL: 512 of 1024 entries (50.0% of gc_thresh3; gc_thresh2 512); 17 table overflows since last check (table_fulls 0 -> 17): the kernel refused new neighbours")
-		// No further growth: back to the count's verdict.
+		// No further growth: still CRITICAL within the window, and for a
+		// second definition of the same table with other thresholds.
+		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 2,
+			"~ARP-TABLE CRITICAL: 512 of 1024 entries", "~; 0 table overflows since last check, 17 before it within the last 5m: the kernel refused new neighbours;")
+		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state, "-w", "10%", "-c", "95%", "--window", "1h"), 2,
+			"~; 0 table overflows since last check, 17 before it within the last 1h: the kernel refused new neighbours;")
+	})
+	t.Run("an overflow older than the window is over", func(t *testing.T) {
+		state := filepath.Join(t.TempDir(), "state.json")
+		tenMinutesAgo := time.Now().Add(-10 * time.Minute).Unix()
+		old := fmt.Sprintf(`{"program":"check-arp-table","family":"inet","table_fulls":17,"time":%d,"overflows":[{"time":%d,"count":17}]}`, tenMinutesAgo, tenMinutesAgo)
+		if err := os.WriteFile(state, []byte(old), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 0,
 			"~ARP-TABLE OK: 512 of 1024 entries", "~; 0 table overflows since last check;")
-		// A decrease to 0 (reboot, no overflow since) is not an alarm.
+		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state, "--window", "15m"), 2,
+			"~; 0 table overflows since last check, 17 before it within the last 15m: the kernel refused new neighbours;")
+	})
+	t.Run("a decrease to 0 (reboot, no overflow since) is not an alarm", func(t *testing.T) {
+		state := filepath.Join(t.TempDir(), "state.json")
+		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 0, "~17 table overflows so far, none to compare with (first check)")
 		checkResult(t, runFixture(t, "arp-table-near-full", "--state-file", state, "-w", "99%", "-c", "100%"), 0,
 			"~table overflow counter restarted (reboot?), 0 now")
 		checkResult(t, runFixture(t, "arp-table-near-full", "--state-file", state, "-w", "99%", "-c", "100%"), 0,
@@ -224,8 +244,7 @@ func TestBinaryStateFile(t *testing.T) {
 		// Rebooted: table_fulls started again and is 3 (2 + 1 over the CPU rows).
 		checkResult(t, runFixture(t, "arp-table-rebooted-overflowing", "--state-file", state), 2,
 			"~ARP-TABLE CRITICAL: 512 of 1024 entries (50.0% of gc_thresh3; gc_thresh2 512); 3 table overflows since the counter restarted (reboot?), all after the last check: the kernel refused new neighbours")
-		// No further growth: back to the count's verdict.
-		checkResult(t, runFixture(t, "arp-table-rebooted-overflowing", "--state-file", state), 0, "~; 0 table overflows since last check;")
+		checkResult(t, runFixture(t, "arp-table-rebooted-overflowing", "--state-file", state), 2, "~; 0 table overflows since last check, 3 before it within the last 5m")
 	})
 
 	for name, content := range map[string]string{

@@ -22,11 +22,11 @@ func (l levels) reachesWarning(count uint64) bool {
 	return float64(count) >= l.Warning
 }
 
-// evaluate is the verdict: CRITICAL when the kernel refused entries since
-// the previous run, whatever the count; else by the count's level.
-func evaluate(count uint64, l levels, refusedSinceLastRun uint64) checkers.Status {
+// evaluate is the verdict: CRITICAL when the kernel refused entries within
+// the window, whatever the count; else by the count's level.
+func evaluate(count uint64, l levels, refusedInWindow uint64) checkers.Status {
 	switch c := float64(count); {
-	case refusedSinceLastRun > 0:
+	case refusedInWindow > 0:
 		return checkers.CRITICAL
 	case c >= l.Critical:
 		return checkers.CRITICAL

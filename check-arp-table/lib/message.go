@@ -3,6 +3,7 @@ package checkarptable
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -37,15 +38,21 @@ func message(r reading, o overflows) string {
 	case !r.HasTableFulls:
 		b.WriteString("table overflows unknown from this source")
 	case o.Reset && o.Total > 0:
-		fmt.Fprintf(&b, "%d table overflows since the counter restarted (reboot?), all after the last check: the kernel refused new neighbours", o.Total)
+		fmt.Fprintf(&b, "%s since the counter restarted (reboot?), all after the last check", tableOverflows(o.Total))
 	case o.Reset:
 		b.WriteString("table overflow counter restarted (reboot?), 0 now")
 	case !o.HasPrevious:
-		fmt.Fprintf(&b, "%d table overflows so far, none to compare with (first check)", o.Total)
+		fmt.Fprintf(&b, "%s so far, none to compare with (first check)", tableOverflows(o.Total))
 	case o.Grew() > 0:
-		fmt.Fprintf(&b, "%d table overflows since last check (table_fulls %d -> %d): the kernel refused new neighbours", o.Grew(), o.Previous, o.Total)
+		fmt.Fprintf(&b, "%s since last check (table_fulls %d -> %d)", tableOverflows(o.Grew()), o.Previous, o.Total)
 	default:
 		b.WriteString("0 table overflows since last check")
+	}
+	if earlier := o.InWindow - min(o.InWindow, o.Grew()); earlier > 0 {
+		fmt.Fprintf(&b, ", %d before it within the last %s", earlier, windowString(o.Window))
+	}
+	if o.InWindow > 0 {
+		b.WriteString(": the kernel refused new neighbours")
 	}
 
 	fmt.Fprintf(&b, "; source %s", r.CountSource)
@@ -60,4 +67,25 @@ func message(r reading, o overflows) string {
 		fmt.Fprintf(&b, "; overflows not tracked: state not saved: %v", o.SaveErr)
 	}
 	return b.String()
+}
+
+// tableOverflows counts overflows in words: "1 table overflow", "2 table
+// overflows".
+func tableOverflows(n uint64) string {
+	if n == 1 {
+		return "1 table overflow"
+	}
+	return fmt.Sprintf("%d table overflows", n)
+}
+
+// windowString prints a window as given: "5m" rather than "5m0s".
+func windowString(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

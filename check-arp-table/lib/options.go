@@ -3,6 +3,7 @@ package checkarptable
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
@@ -29,6 +30,8 @@ type options struct {
 	// NetNSForeignUserNS reads a namespace owned by another user namespace
 	// than the check's own (--netns-foreign-userns).
 	NetNSForeignUserNS bool
+	// Window is how long an overflow keeps the check CRITICAL.
+	Window time.Duration
 }
 
 var (
@@ -44,6 +47,7 @@ type flagValues struct {
 	GCThresh3  *uint64 `long:"gc-thresh3" value-name:"N" description:"the table limit to compare with, instead of the kernel's (needed in a container without rtnetlink)"`
 	ProcfsRoot string  `long:"procfs-root" value-name:"DIR" description:"procfs root to read (default: $HOST_PROC, else /proc); rtnetlink is used only with /proc"`
 	NetNS      string  `long:"netns" value-name:"NAME|PATH" description:"read the neighbour entries of this network namespace, as run inside it: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root); the table's size and limits are global"`
+	Window     string  `long:"window" value-name:"DURATION" default:"5m" description:"CRITICAL while the kernel refused entries within this long (1s to 24h), as every check definition of the table sees them"`
 	StateFile  string  `long:"state-file" value-name:"FILE" description:"where the table_fulls count of the previous run is kept (default: a file in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)"`
 	Version    bool    `long:"version" description:"print the version and exit"`
 
@@ -57,8 +61,9 @@ Warns before the kernel's neighbour table fills up. The count is the
 global "entries" of net/stat/arp_cache; at the warning level, on Linux 5.0
 and newer, the permanent entries of this namespace's net/arp are not
 counted, as the kernel does not count them against gc_thresh3. CRITICAL,
-whatever the count, when the kernel refused entries (table_fulls grew)
-since the previous run. In a container, where those files are hidden, the
+whatever the count, while the kernel refused entries (table_fulls grew)
+within --window: every definition of the same table sees the same
+overflows, and the alert holds for the window. In a container, where those files are hidden, the
 table is asked over rtnetlink; failing that, the rows of net/arp are
 counted against --gc-thresh3.
 
@@ -83,6 +88,9 @@ func parseOptions(args []string) (options, error) {
 	if err := threshold.CheckOrder(threshold.Above, opts.warningNamed(), opts.criticalNamed()); err != nil {
 		return options{}, err
 	}
+	if opts.Window, err = parseWindow(fv.Window); err != nil {
+		return options{}, err
+	}
 	if opts.Family, err = procnet.ParseFamily(fv.Family); err != nil {
 		return options{}, fmt.Errorf("--family: %w", err)
 	}
@@ -96,6 +104,16 @@ func parseOptions(args []string) (options, error) {
 		opts.StateFile = defaultStateFile(opts, "")
 	}
 	return opts, nil
+}
+
+// parseWindow takes a Go duration ("10m", "1h30m") from a second to
+// maxWindow, the history the state keeps.
+func parseWindow(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < time.Second || d > maxWindow {
+		return 0, fmt.Errorf("--window %q: want a duration from 1s to 24h, such as 10m", s)
+	}
+	return d, nil
 }
 
 func (o options) warningNamed() threshold.Named {

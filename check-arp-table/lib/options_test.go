@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
@@ -31,8 +32,16 @@ func TestParseOptions(t *testing.T) {
 		{args: []string{"--gc-thresh3", "many"}, wantErr: "gc-thresh3"},
 		{args: []string{"-state-file", "x", "-gc-thresh3=100"}, want: options{Warning: defaultWarning, Critical: defaultCritical, StateFile: "x", GCThresh3: 100}},
 		{args: []string{"--", "-w"}, wantErr: `unexpected argument "-w"`},
+		{args: []string{"--window", "1h30m"}, want: options{Warning: defaultWarning, Critical: defaultCritical, Window: 90 * time.Minute}},
+		{args: []string{"--window", "NaNm"}, wantErr: `--window "NaNm": want a duration from 1s to 24h, such as 10m`},
+		{args: []string{"--window", "25h"}, wantErr: `--window "25h": want a duration from 1s to 24h`},
+		{args: []string{"--window", "0s"}, wantErr: `--window "0s": want a duration from 1s to 24h`},
+		{args: []string{"--window", "10"}, wantErr: `--window "10": want a duration`},
 	}
 	for _, tt := range tests {
+		if tt.want.Window == 0 {
+			tt.want.Window = 5 * time.Minute
+		}
 		got, err := parseOptions(tt.args)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {

@@ -59,12 +59,12 @@ func run(opts options, src sources, bootID string, now time.Time) *checkers.Chec
 	}
 	var o overflows
 	if r.HasTableFulls {
-		o = trackOverflows(opts.StateFile, opts.Family.String(), r.TableFulls, bootID, now)
+		o = trackOverflows(opts.StateFile, opts.Family.String(), r.TableFulls, bootID, opts.Window, now)
 		if o.Untrusted != nil && o.SaveErr != nil {
 			return checkers.Unknown(statefile.Unusable(opts.StateFile, o.Untrusted, o.SaveErr).Error())
 		}
 	}
-	return checkers.NewChecker(evaluate(r.Count, lv, o.Grew()), message(r, o))
+	return checkers.NewChecker(evaluate(r.Count, lv, o.InWindow), message(r, o))
 }
 
 // bootID names this boot of the live kernel, "" for a fixture tree.

@@ -10,18 +10,35 @@ import (
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 )
 
-// maxStateSize is the largest state file read: the state is one JSON
-// object of under 300 bytes (a boot id, a counter, a time).
+// maxStateSize is the largest state file read: one JSON object with a
+// boot id, a counter, a time and at most maxOverflowEvents overflow
+// events of about 35 bytes.
 const maxStateSize = 64 << 10
 
-// state is what one run leaves for the next: the table_fulls counter.
+// maxOverflowEvents and maxWindow bound the overflow history: a day of
+// runs a minute apart, each of which saw the table overflow.
+const (
+	maxOverflowEvents = 1440
+	maxWindow         = 24 * time.Hour
+)
+
+// state is what one run leaves for the next: the table_fulls counter and
+// the overflows seen within maxWindow, which every check definition of
+// the table (other thresholds, other windows) reads alike.
 type state struct {
 	Program    string `json:"program"`
 	Family     string `json:"family"`
 	TableFulls uint64 `json:"table_fulls"`
 	// BootID tells a reboot, after which the counter starts again.
-	BootID string `json:"boot_id,omitempty"`
-	Time   int64  `json:"time"`
+	BootID    string          `json:"boot_id,omitempty"`
+	Time      int64           `json:"time"`
+	Overflows []overflowEvent `json:"overflows,omitempty"`
+}
+
+// overflowEvent is a run that saw table_fulls grow: when, and by how much.
+type overflowEvent struct {
+	Time  int64  `json:"time"`
+	Count uint64 `json:"count"`
 }
 
 // overflows is the outcome of comparing table_fulls with the previous run.
@@ -38,6 +55,10 @@ type overflows struct {
 	// with SaveErr the path could not be taken back and the check is
 	// UNKNOWN.
 	Untrusted error
+	// Window is how far back overflows count (--window), and InWindow
+	// how many the kernel refused in it, this run's growth included.
+	Window   time.Duration
+	InWindow uint64
 }
 
 // Grew is the number of allocations refused since the previous run. After
@@ -75,21 +96,55 @@ func loadState(path, family string) (st state, ok bool, err error) {
 	return st, true, nil
 }
 
-// trackOverflows compares table_fulls with the previous run and saves the
-// new value. A state that cannot be saved is reported, not fatal: the
-// check result still goes through.
-func trackOverflows(path, family string, tableFulls uint64, bootID string, now time.Time) overflows {
-	o := overflows{Known: true, Total: tableFulls}
+// trackOverflows compares table_fulls with the previous run, adds what
+// it grew by to the overflow history, counts the overflows of the last
+// window and saves the new state. A state that cannot be saved is
+// reported, not fatal: the check result still goes through.
+func trackOverflows(path, family string, tableFulls uint64, bootID string, window time.Duration, now time.Time) overflows {
+	o := overflows{Known: true, Total: tableFulls, Window: window}
 	prev, ok, untrusted := loadState(path, family)
 	o.Untrusted = untrusted
+	var history []overflowEvent
 	if ok {
 		o.HasPrevious, o.Previous = true, prev.TableFulls
 		o.Reset = tableFulls < prev.TableFulls || (bootID != "" && prev.BootID != "" && bootID != prev.BootID)
+		history = prev.Overflows
 	}
-	b, err := json.Marshal(state{Program: programName, Family: family, TableFulls: tableFulls, BootID: bootID, Time: now.Unix()})
+	if grew := o.Grew(); grew > 0 {
+		history = append(history, overflowEvent{Time: now.Unix(), Count: grew})
+	}
+	history = recent(history, now.Add(-maxWindow))
+	o.InWindow = refusedSince(history, now.Add(-window))
+	b, err := json.Marshal(state{Program: programName, Family: family, TableFulls: tableFulls, BootID: bootID, Time: now.Unix(), Overflows: history})
 	if err == nil {
 		err = statefile.WriteAtomic(path, append(b, '\n'))
 	}
 	o.SaveErr = err
 	return o
+}
+
+// recent keeps the events after since, at most maxOverflowEvents of the
+// newest.
+func recent(events []overflowEvent, since time.Time) []overflowEvent {
+	kept := events[:0:0]
+	for _, e := range events {
+		if e.Time > since.Unix() {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) > maxOverflowEvents {
+		kept = kept[len(kept)-maxOverflowEvents:]
+	}
+	return kept
+}
+
+// refusedSince sums the overflows of the events after since.
+func refusedSince(events []overflowEvent, since time.Time) uint64 {
+	var n uint64
+	for _, e := range events {
+		if e.Time > since.Unix() {
+			n += e.Count
+		}
+	}
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,8 @@ func TestTrackOverflows(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			got := trackOverflows(path, "inet", tt.total, tt.bootID, now)
+			got := trackOverflows(path, "inet", tt.total, tt.bootID, 5*time.Minute, now)
+			tt.want.Window, tt.want.InWindow = 5*time.Minute, tt.grew
 			if got != tt.want || got.Grew() != tt.grew {
 				t.Errorf("got %+v (grew %d), want %+v (grew %d)", got, got.Grew(), tt.want, tt.grew)
 			}
@@ -60,8 +62,12 @@ func TestTrackOverflows(t *testing.T) {
 			if err == nil {
 				err = json.Unmarshal(b, &saved)
 			}
-			if err != nil || saved != (state{Program: programName, Family: "inet", TableFulls: tt.total, BootID: tt.bootID, Time: now.Unix()}) {
-				t.Errorf("saved %q (%v)", b, err)
+			want := state{Program: programName, Family: "inet", TableFulls: tt.total, BootID: tt.bootID, Time: now.Unix()}
+			if tt.grew > 0 {
+				want.Overflows = []overflowEvent{{Time: now.Unix(), Count: tt.grew}}
+			}
+			if err != nil || !reflect.DeepEqual(saved, want) {
+				t.Errorf("saved %q (%v), want %+v", b, err, want)
 			}
 		})
 	}
@@ -70,7 +76,7 @@ func TestTrackOverflows(t *testing.T) {
 func TestTrackOverflowsUnwritable(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "no-such-dir", "state.json")
-	got := trackOverflows(path, "inet", 3, "", time.Now())
+	got := trackOverflows(path, "inet", 3, "", time.Minute, time.Now())
 	if got.SaveErr == nil || !strings.Contains(got.SaveErr.Error(), path) || got.Grew() != 0 {
 		t.Errorf("%+v", got)
 	}
@@ -79,7 +85,7 @@ func TestTrackOverflowsUnwritable(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	got = trackOverflows(filepath.Join(dir, "d"), "inet", 3, "", time.Now())
+	got = trackOverflows(filepath.Join(dir, "d"), "inet", 3, "", time.Minute, time.Now())
 	if !errors.Is(got.Untrusted, statefile.ErrUntrusted) || got.SaveErr != nil || got.HasPrevious {
 		t.Errorf("%+v", got)
 	}
@@ -103,5 +109,56 @@ func TestUntrustedStateThatCannotBeReplaced(t *testing.T) {
 	c := run(opts, s, "", time.Now())
 	if c.Status != checkers.UNKNOWN || !strings.Contains(c.Message, path) || !strings.Contains(c.Message, "writable by other users") {
 		t.Errorf("%s: %s", c.Status, c.Message)
+	}
+}
+
+// TestOverflowWindow: an overflow keeps every definition of the table
+// CRITICAL for its own window, counted from the run that saw it, whichever
+// definition that was; the history is pruned after a day and capped.
+func TestOverflowWindow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	t0 := time.Unix(1700000000, 0)
+	step := func(total uint64, window time.Duration, at time.Duration) overflows {
+		t.Helper()
+		return trackOverflows(path, "inet", total, "b1", window, t0.Add(at))
+	}
+	step(0, 5*time.Minute, -time.Minute)
+	for _, tt := range []struct {
+		name     string
+		total    uint64
+		window   time.Duration
+		at       time.Duration
+		inWindow uint64
+	}{
+		{"the run that sees the overflow", 17, 5 * time.Minute, 0, 17},
+		{"another definition a second later", 17, 10 * time.Minute, time.Second, 17},
+		{"one minute later", 17, 5 * time.Minute, time.Minute, 17},
+		{"a one-minute window has passed", 17, time.Minute, time.Minute, 0},
+		{"four minutes later", 17, 5 * time.Minute, 4 * time.Minute, 17},
+		{"five minutes later: over", 17, 5 * time.Minute, 5 * time.Minute, 0},
+		{"a ten-minute window still holds it", 17, 10 * time.Minute, 5 * time.Minute, 17},
+		{"three more", 20, 10 * time.Minute, 6 * time.Minute, 20},
+		{"the first ten minutes on", 20, 10 * time.Minute, 10 * time.Minute, 3},
+		{"a day on, the longest window is empty", 20, 24 * time.Hour, 25 * time.Hour, 0},
+	} {
+		if got := step(tt.total, tt.window, tt.at); got.InWindow != tt.inWindow {
+			t.Errorf("%s: %d overflows in the window, want %d (%+v)", tt.name, got.InWindow, tt.inWindow, got)
+		}
+	}
+	st, ok, err := loadState(path, "inet")
+	if !ok || err != nil || len(st.Overflows) != 0 {
+		t.Errorf("history after a day: %+v %v %v, want none", st.Overflows, ok, err)
+	}
+	// Overflows on every run of a day and more: the newest are kept.
+	var events []overflowEvent
+	for i := range maxOverflowEvents + 10 {
+		events = append(events, overflowEvent{Time: t0.Unix() + int64(i), Count: 1})
+	}
+	kept := recent(events, t0.Add(-time.Hour))
+	if len(kept) != maxOverflowEvents || kept[len(kept)-1] != events[len(events)-1] {
+		t.Errorf("kept %d events ending %+v", len(kept), kept[len(kept)-1])
+	}
+	if b, _ := json.Marshal(state{Program: programName, Family: "inet6", BootID: strings.Repeat("b", 36), Overflows: kept}); len(b) > maxStateSize {
+		t.Errorf("a full history is %d bytes, over the %d a state may be", len(b), maxStateSize)
 	}
 }
