@@ -14,12 +14,14 @@ type GCThresh struct {
 	Thresh3 uint64
 }
 
-// GCThresh reads sys/net/{ipv4,ipv6}/neigh/default/gc_thresh{1,2,3}. The
-// sysctls are visible only in the initial network namespace.
+// GCThresh reads sys/net/{ipv4,ipv6}/neigh/default/gc_thresh{3,2,1}. The
+// sysctls are visible only in the initial network namespace. gc_thresh3,
+// the limit, is read first, so that an error names it when it is missing.
 func (fs FS) GCThresh(f Family) (GCThresh, error) {
 	var t GCThresh
 	dst := [3]*uint64{&t.Thresh1, &t.Thresh2, &t.Thresh3}
-	for i, d := range dst {
+	for i := len(dst) - 1; i >= 0; i-- {
+		d := dst[i]
 		rel := path.Join(f.NeighSysctlDir(), fmt.Sprintf("gc_thresh%d", i+1))
 		v, err := fs.readUintFile(rel)
 		if err != nil {

@@ -98,7 +98,7 @@ func TestBinaryOnFixtures(t *testing.T) {
 		},
 		{
 			name: "near full: inet6 reads ndisc_cache and the ipv6 sysctls", fixture: "arp-table-near-full", args: []string{"--family", "inet6"}, code: 2,
-			want: []string{"ARP-TABLE CRITICAL: 928 of 1024 ndisc_cache entries (90.6% of gc_thresh3; gc_thresh2 512); 0 table overflows so far, none to compare with (first check); source " + fixturePath("arp-table-near-full", "net/stat/ndisc_cache")},
+			want: []string{"NDP-TABLE CRITICAL: 928 of 1024 ndisc_cache entries (90.6% of gc_thresh3; gc_thresh2 512); 0 table overflows so far, none to compare with (first check); source " + fixturePath("arp-table-near-full", "net/stat/ndisc_cache")},
 		},
 		{
 			name: "permanent-heavy: this namespace's permanent rows are not counted on 5.15", fixture: "arp-table-permanent-heavy", code: 0,
@@ -133,7 +133,7 @@ func TestBinaryOnFixtures(t *testing.T) {
 		},
 		{
 			name: "container: no ndisc_cache count for inet6", fixture: "arp-table-container-rows", args: []string{"--family", "inet6", "--gc-thresh3", "100"}, code: 3,
-			want: []string{"~ARP-TABLE UNKNOWN: no count of the ndisc_cache: open " + fixturePath("arp-table-container-rows", "net/stat/ndisc_cache")},
+			want: []string{"~NDP-TABLE UNKNOWN: no count of the ndisc_cache: open " + fixturePath("arp-table-container-rows", "net/stat/ndisc_cache")},
 		},
 		{
 			name: "old kernel without table_fulls", fixture: "arp-cache-no-table-fulls", args: []string{"--gc-thresh3", "70"}, code: 2,
@@ -172,7 +172,7 @@ func TestBinaryFlags(t *testing.T) {
 		{"zero gc_thresh3", []string{"--gc-thresh3", "0"}, 3, []string{"ARP-TABLE UNKNOWN: --gc-thresh3 must be at least 1"}},
 		{"negative gc_thresh3", []string{"--gc-thresh3", "-5"}, 3, []string{"~ARP-TABLE UNKNOWN: "}},
 		{"single-dash long flag, as the metric plugins take them", []string{"-procfs-root", testbin.Fixture("lvs-director")}, 0, []string{"~ARP-TABLE OK: 6 of 1024 entries"}},
-		{"unknown flag", []string{"--bogus"}, 3, []string{"ARP-TABLE UNKNOWN: unknown flag `bogus'"}},
+		{"unknown flag", []string{"--bogus"}, 3, []string{"ARP-TABLE UNKNOWN: unknown flag \"bogus\""}},
 		{"positional argument", []string{"extra"}, 3, []string{`ARP-TABLE UNKNOWN: unexpected argument "extra"`}},
 	}
 	for _, tt := range tests {

@@ -165,7 +165,7 @@ func TestKernelInet6(t *testing.T) {
 	addNeighbours(t, ipPath, ns, procnet.Inet6, 0, added, "stale")
 	base := before.Stats.Entries
 	res := runIn(t, ipPath, ns, "--family", "inet6", "-w", itoa(base+added-50), "-c", itoa(base+added+300))
-	checkResult(t, res, 1, "~ARP-TABLE WARNING: ", "~ndisc_cache entries", "~source rtnetlink RTM_GETNEIGHTBL")
+	checkResult(t, res, 1, "~NDP-TABLE WARNING: ", "~ndisc_cache entries", "~source rtnetlink RTM_GETNEIGHTBL")
 }
 
 // With rtnetlink the refinement reaches the ndisc table too, and takes
@@ -194,6 +194,6 @@ func TestKernelInet6PermanentAndExternLearnedNotCounted(t *testing.T) {
 	// The raw count base+350 is past the warning level; less the 250
 	// exempt entries, base+100 is OK.
 	res := runIn(t, ipPath, ns, "--family", "inet6", "-w", itoa(base+all-150), "-c", itoa(base+all-50))
-	checkResult(t, res, 0, "~ARP-TABLE OK: ", fmt.Sprintf("~less %d permanent or externally learned entries of this namespace", permanent+ext),
+	checkResult(t, res, 0, "~NDP-TABLE OK: ", fmt.Sprintf("~less %d permanent or externally learned entries of this namespace", permanent+ext),
 		"~ndisc_cache entries", "~source rtnetlink RTM_GETNEIGHTBL")
 }

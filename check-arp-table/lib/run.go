@@ -28,15 +28,31 @@ func prepare(args []string) (func() *checkers.Checker, error) {
 		return nil, err
 	}
 	return func() *checkers.Checker {
-		fs, err := procnet.OpenFSWith(opts.ProcfsRoot, opts.NetNS, procnet.NetNSOptions{ForeignUserNS: opts.NetNSForeignUserNS})
-		if err != nil {
-			return checkers.Unknown(err.Error())
-		}
-		if opts.StateFile == "" {
-			opts.StateFile = defaultStateFile(opts, fs.NetNS().ID())
-		}
-		return run(opts, newSources(fs), bootID(fs), time.Now())
+		c := openAndRun(opts)
+		c.Name = checkName(opts.Family)
+		return c
 	}, nil
+}
+
+// openAndRun opens the procfs root (in --netns) and runs the check on it.
+func openAndRun(opts options) *checkers.Checker {
+	fs, err := procnet.OpenFSWith(opts.ProcfsRoot, opts.NetNS, procnet.NetNSOptions{ForeignUserNS: opts.NetNSForeignUserNS})
+	if err != nil {
+		return checkers.Unknown(err.Error())
+	}
+	if opts.StateFile == "" {
+		opts.StateFile = defaultStateFile(opts, fs.NetNS().ID())
+	}
+	return run(opts, newSources(fs), bootID(fs), time.Now())
+}
+
+// checkName is the result line's first word: what is checked. IPv6's
+// neighbour table is the Neighbor Discovery Protocol's, ndisc_cache.
+func checkName(f procnet.Family) string {
+	if f == procnet.Inet6 {
+		return "NDP-TABLE"
+	}
+	return "ARP-TABLE"
 }
 
 // run reads the table, refines the count at the warning level, tracks

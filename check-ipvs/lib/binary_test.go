@@ -279,11 +279,11 @@ func TestBinaryUnknown(t *testing.T) {
 
 func TestBinaryFlags(t *testing.T) {
 	runCases(t, []binaryCase{
-		{name: "unknown flag", args: []string{"-x"}, wantCode: 3, wantStdout: "IPVS UNKNOWN: unknown flag `x'\n"},
+		{name: "unknown flag", args: []string{"-x"}, wantCode: 3, wantStdout: "IPVS UNKNOWN: unknown flag \"x\"\n"},
 		{name: "single-dash long flag, as the metric plugins take them", args: []string{"-procfs-root", fixture("ipvs-all-available")}, wantCode: 0,
 			wantStdout: "IPVS OK: 6 services, 10 real servers, all available\n"},
 		{name: "missing value", args: []string{"--expect"}, wantCode: 3,
-			wantStdout: "IPVS UNKNOWN: expected argument for flag `--expect'\n"},
+			wantStdout: "IPVS UNKNOWN: expected argument for flag \"--expect\"\n"},
 		{name: "bad threshold", args: []string{"-w", "200%"}, wantCode: 3,
 			wantStdout: `IPVS UNKNOWN: --warning-available: invalid threshold "200%": a percentage is at most 100%` + "\n"},
 		{name: "bad service", args: []string{"-s", "TCP:2001:db8::1:80"}, wantCode: 3,

@@ -64,13 +64,13 @@ func TestParseOptionsRejects(t *testing.T) {
 		args    []string
 		wantErr string
 	}{
-		{[]string{"-x"}, "unknown flag `x'"},
-		{[]string{"--warning=1"}, "unknown flag `warning'"},
-		{[]string{"-w"}, "expected argument for flag `-w, --warning-available'"},
+		{[]string{"-x"}, "unknown flag \"x\""},
+		{[]string{"--warning=1"}, "unknown flag \"warning\""},
+		{[]string{"-w"}, `expected argument for flag "-w, --warning-available"`},
 		{[]string{"-w", "lots"}, `--warning-available: invalid threshold "lots": want a number or a percentage such as 80%`},
 		{[]string{"-w", ""}, `--warning-available: invalid threshold "": want a number or a percentage such as 80%`},
 		{[]string{"--critical-available=101%"}, `--critical-available: invalid threshold "101%": a percentage is at most 100%`},
-		{[]string{"-c", "-1"}, "expected argument for flag `-c, --critical-available', but got option `-1'"},
+		{[]string{"-c", "-1"}, `expected argument for flag "-c, --critical-available", but got option "-1"`},
 		{[]string{"-c=-1"}, `--critical-available: invalid threshold "-1": want a number or a percentage such as 80%`},
 		{[]string{"-s", "TCP:10.0.0.1"}, `invalid service "TCP:10.0.0.1": want TCP:ADDR:PORT, IPv6 in brackets`},
 		{[]string{"--expect", "FWM:0"}, `invalid service "FWM:0": firewall mark "0": want a number from 1 to 4294967295, decimal or 0x hex`},

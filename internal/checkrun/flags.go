@@ -3,6 +3,7 @@ package checkrun
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	flags "github.com/jessevdk/go-flags"
@@ -33,6 +34,10 @@ func Parse(program, usage string, data any, args []string) error {
 		if errors.As(err, &fe) && fe.Type == flags.ErrHelp {
 			return &HelpRequest{Usage: fe.Message}
 		}
+		if errors.As(err, &fe) {
+			// go-flags quotes in TeX's style: `bogus'.
+			return errors.New(texQuotes.ReplaceAllString(fe.Message, `"$1"`))
+		}
 		return err
 	}
 	if v := p.FindOptionByLongName("version"); v != nil && v.IsSet() {
@@ -43,6 +48,8 @@ func Parse(program, usage string, data any, args []string) error {
 	}
 	return nil
 }
+
+var texQuotes = regexp.MustCompile("`([^`']*)'")
 
 // doubleDashLongFlags turns "-procfs-root" into "--procfs-root": go-flags
 // would read it as a cluster of short flags, and mackerel-agent.conf lines

@@ -28,8 +28,8 @@ func TestParse(t *testing.T) {
 		{args: []string{"-w", "-warning"}, wantErr: "expected argument"},
 		{args: []string{"--", "-procfs-root"}, wantErr: `unexpected argument "-procfs-root"`},
 		{args: []string{"extra"}, wantErr: `unexpected argument "extra"`},
-		{args: []string{"-x"}, wantErr: "unknown flag `x'"},
-		{args: []string{"-procfs"}, wantErr: "unknown flag `p'"},
+		{args: []string{"-x"}, wantErr: "unknown flag \"x\""},
+		{args: []string{"-procfs"}, wantErr: "unknown flag \"p\""},
 	}
 	for _, tt := range tests {
 		var got testOptions

@@ -50,11 +50,14 @@ func Main(c Check, args []string, stdout, stderr io.Writer) (status int) {
 	return Report(stdout, c.Name, run())
 }
 
-// Report prints ckr as the one result line, named name, and returns its
+// Report prints ckr as the one result line, named name unless the run
+// named it (check-arp-table names the IPv6 table apart), and returns its
 // exit status.
 func Report(w io.Writer, name string, ckr *checkers.Checker) int {
-	ckr.Name = name
-	ckr.Message = Bound(name, ckr.Status, ckr.Message)
+	if ckr.Name == "" {
+		ckr.Name = name
+	}
+	ckr.Message = Bound(ckr.Name, ckr.Status, ckr.Message)
 	fmt.Fprintln(w, ckr.String())
 	return int(ckr.Status)
 }

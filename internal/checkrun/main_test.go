@@ -43,7 +43,7 @@ func TestMainPrintsOneResultLine(t *testing.T) {
 		{"help on stdout, exit 0", ok, []string{"-h"}, 0, "~Usage:\n  check-test [OPTIONS]\n\nTests.\n", ""},
 		{"version names the program", ok, []string{"--version"}, 0, "check-test " + version.Version + "\n", ""},
 		{"version before a bad flag value is checked", ok, []string{"--version", "-w", "bad"}, 0, "check-test " + version.Version + "\n", ""},
-		{"flag error", ok, []string{"-x"}, 3, "TEST UNKNOWN: unknown flag `x'\n", "check-test --help lists the flags.\n"},
+		{"flag error", ok, []string{"-x"}, 3, "TEST UNKNOWN: unknown flag \"x\"\n", "check-test --help lists the flags.\n"},
 		{"validation error", ok, []string{"-w", "bad"}, 3, "TEST UNKNOWN: --warning: bad value\n", "check-test --help lists the flags.\n"},
 		{"panic", func() *checkers.Checker { panic("boom") }, nil, 3, "TEST UNKNOWN: internal error: boom\n", ""},
 	}

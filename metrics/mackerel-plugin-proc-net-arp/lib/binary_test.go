@@ -25,15 +25,15 @@ func TestFixtureOutputs(t *testing.T) {
 	}{
 		{"arp-mixed-states", "arp-mixed-states", nil,
 			name + ": skipping inet6 neighbour table size and GC counters: open ROOT/net/stat/ndisc_cache: no such file or directory\n" +
-				name + ": skipping inet6 gc_thresh: open ROOT/sys/net/ipv6/neigh/default/gc_thresh1: no such file or directory\n"},
+				name + ": skipping inet6 gc_thresh: open ROOT/sys/net/ipv6/neigh/default/gc_thresh3: no such file or directory\n"},
 		{"arp-mixed-states-table-only", "arp-mixed-states", []string{"-table-only"},
 			name + ": skipping inet6 neighbour table size and GC counters: open ROOT/net/stat/ndisc_cache: no such file or directory\n" +
-				name + ": skipping inet6 gc_thresh: open ROOT/sys/net/ipv6/neigh/default/gc_thresh1: no such file or directory\n"},
+				name + ": skipping inet6 gc_thresh: open ROOT/sys/net/ipv6/neigh/default/gc_thresh3: no such file or directory\n"},
 		{"container", "container", nil,
 			name + ": skipping inet neighbour table size and GC counters: open ROOT/net/stat/arp_cache: no such file or directory\n" +
-				name + ": skipping inet gc_thresh: open ROOT/sys/net/ipv4/neigh/default/gc_thresh1: no such file or directory\n" +
+				name + ": skipping inet gc_thresh: open ROOT/sys/net/ipv4/neigh/default/gc_thresh3: no such file or directory\n" +
 				name + ": skipping inet6 neighbour table size and GC counters: open ROOT/net/stat/ndisc_cache: no such file or directory\n" +
-				name + ": skipping inet6 gc_thresh: open ROOT/sys/net/ipv6/neigh/default/gc_thresh1: no such file or directory\n"},
+				name + ": skipping inet6 gc_thresh: open ROOT/sys/net/ipv6/neigh/default/gc_thresh3: no such file or directory\n"},
 		{"lvs-director-prefix", "lvs-director", []string{"-metric-key-prefix", "host1.arp"}, ""},
 	}
 	for _, tt := range tests {
