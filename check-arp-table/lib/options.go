@@ -58,9 +58,11 @@ type flagValues struct {
 const usageText = `[OPTIONS]
 
 Warns before the kernel's neighbour table fills up. The count is the
-global "entries" of net/stat/arp_cache; at the warning level, on Linux 5.0
-and newer, the permanent entries of this namespace's net/arp are not
-counted, as the kernel does not count them against gc_thresh3. CRITICAL,
+global "entries" of net/stat/arp_cache (ndisc_cache for inet6); at the
+warning level, on Linux 5.0 and newer, this namespace's permanent and
+externally learned entries are taken out of it (counted from an rtnetlink
+dump, else from the rows of net/arp), as the kernel does not count them
+against gc_thresh3. CRITICAL,
 whatever the count, while the kernel refused entries (table_fulls grew)
 within --window: every definition of the same table sees the same
 overflows, and the alert holds for the window. In a container, where those files are hidden, the
