@@ -62,12 +62,12 @@ global "entries" of net/stat/arp_cache (ndisc_cache for inet6); at the
 warning level, on Linux 5.0 and newer, this namespace's permanent and
 externally learned entries are taken out of it (counted from an rtnetlink
 dump, else from the rows of net/arp), as the kernel does not count them
-against gc_thresh3. CRITICAL,
-whatever the count, while the kernel refused entries (table_fulls grew)
-within --window: every definition of the same table sees the same
-overflows, and the alert holds for the window. In a container, where those files are hidden, the
-table is asked over rtnetlink; failing that, the rows of net/arp are
-counted against --gc-thresh3.
+against gc_thresh3. CRITICAL, whatever the count, while the kernel
+refused entries (table_fulls grew) within --window: every definition of
+the same table sees the same overflows, and the alert holds for the
+window. In a container, where those files are hidden, the table is asked
+over rtnetlink; failing that, the rows of net/arp are counted against
+--gc-thresh3.
 
 Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (nothing usable to
 read, or a wrong flag).`
