@@ -155,11 +155,8 @@ func (w *Writer) loadState() {
 	w.loaded = true
 	w.counters = make(map[string]float64, 16)
 	st, err := loadState(w.statePath, w.now)
-	switch {
-	case err != nil && w.program != "":
-		w.Warnf("%s: %v", w.program, err)
-	case err != nil:
-		w.Warnf("%v", err)
+	if err != nil {
+		w.warnState("%v", err)
 	}
 	w.untrusted = errors.Is(err, statefile.ErrUntrusted)
 	w.last = st
@@ -178,13 +175,22 @@ func (w *Writer) Close() error {
 		return err
 	}
 	if !w.last.time.IsZero() && w.elapsed() < 1 {
-		w.Warnf("state file %s was written under a second ago: rates skipped this run", w.statePath)
+		w.warnState("state file %s was written under a second ago: rates skipped this run", w.statePath)
 		return err
 	}
 	if serr := saveState(w.statePath, w.now, w.counters); serr != nil && !w.untrusted {
-		w.Warnf("%v: rates will be missing on the next run", serr)
+		w.warnState("%v: rates will be missing on the next run", serr)
 	}
 	return err
+}
+
+// warnState writes a line about the state file, starting with the
+// program's name as every stderr line of a plugin does.
+func (w *Writer) warnState(format string, args ...any) {
+	if w.program != "" {
+		format = w.program + ": " + format
+	}
+	w.Warnf(format, args...)
 }
 
 // elapsed is the whole seconds since the previous run, counted as the

@@ -48,7 +48,7 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 	}
 	detail := metricout.Fill(w, "detail", candidates, left)
 
-	msg := fmt.Sprintf("%s: every real server does not fit -max-metrics %d: services summarised (real_servers, active_conns.all, inactive_conns.all", name, limit)
+	msg := fmt.Sprintf("%s: the real servers do not fit -max-metrics %d: services summarised (real_servers, active_conns.all, inactive_conns.all", name, limit)
 	if sh.traffic {
 		msg += ", traffic"
 	}
