@@ -1,6 +1,7 @@
 package checkipvs
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -84,7 +85,7 @@ type flagValues struct {
 	Critical   *string  `short:"c" long:"critical-available" value-name:"N|N%" description:"CRITICAL when fewer real servers of a service than this have weight > 0 (default: 1)"`
 	Expect     []string `long:"expect" value-name:"PROTO:ADDR:PORT" description:"CRITICAL when this service is not present (repeatable)"`
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
-	NetNS      string   `long:"netns" value-name:"NAME|PATH" description:"check the IPVS table of this network namespace: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)"`
+	NetNS      *string  `long:"netns" value-name:"NAME|PATH" description:"check the IPVS table of this network namespace: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)"`
 	//lint:ignore SA5008 go-flags takes one choice tag per allowed value
 	SyncDaemon       string   `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
 	WarningCapacity  string   `long:"warning-capacity" value-name:"N%" description:"WARNING when less than this share of a service's weight is in rotation, a real server out of rotation counting with its last non-zero weight (default: off)"`
@@ -118,7 +119,14 @@ func parseOptions(args []string) (options, error) {
 		return options{}, err
 	}
 	opts := defaultOptions()
-	opts.ProcfsRoot, opts.SyncDaemon, opts.NetNS = fv.ProcfsRoot, fv.SyncDaemon, fv.NetNS
+	opts.ProcfsRoot, opts.SyncDaemon = fv.ProcfsRoot, fv.SyncDaemon
+	if fv.NetNS != nil {
+		if *fv.NetNS == "" {
+			// "" would read the check's own namespace: never what was meant.
+			return options{}, errors.New("--netns '': want a name from ip netns or a path such as /proc/PID/ns/net")
+		}
+		opts.NetNS = *fv.NetNS
+	}
 	var err error
 	if opts.Services, err = parseServiceSpecs(fv.Services); err != nil {
 		return options{}, err
@@ -180,7 +188,8 @@ func parseForgetAfter(s string) (time.Duration, error) {
 	bad := fmt.Errorf("--forget-after %q: want a duration such as 7d or 36h, or 0 for ever", s)
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.ParseFloat(days, 64)
-		if err != nil || n < 0 || n > 100000 {
+		// Negated so that NaN, which every comparison refuses, is refused.
+		if err != nil || !(n >= 0 && n <= 100000) {
 			return 0, bad
 		}
 		return time.Duration(n * float64(24*time.Hour)), nil

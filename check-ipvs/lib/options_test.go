@@ -83,6 +83,10 @@ func TestParseOptionsRejects(t *testing.T) {
 		{[]string{"--forget-after", "a week"}, `--forget-after "a week": want a duration such as 7d or 36h, or 0 for ever`},
 		{[]string{"--forget-after=-1h"}, `--forget-after "-1h": want a duration such as 7d or 36h, or 0 for ever`},
 		{[]string{"--forget-after", "xd"}, `--forget-after "xd": want a duration such as 7d or 36h, or 0 for ever`},
+		{[]string{"--forget-after", "NaNd"}, `--forget-after "NaNd": want a duration such as 7d or 36h, or 0 for ever`},
+		{[]string{"--forget-after", "Infd"}, `--forget-after "Infd": want a duration such as 7d or 36h, or 0 for ever`},
+		{[]string{"--netns", ""}, `--netns '': want a name from ip netns or a path such as /proc/PID/ns/net`},
+		{[]string{"--netns="}, `--netns '': want a name from ip netns or a path such as /proc/PID/ns/net`},
 	}
 	for _, tt := range tests {
 		got, err := parseOptions(tt.args)

@@ -31,7 +31,7 @@ func (o *Options) Register(fs *flag.FlagSet, defaultPrefix string) {
 	fs.StringVar(&o.Prefix, "metric-key-prefix", defaultPrefix, "metric key prefix")
 	fs.StringVar(&o.Tempfile, "tempfile", "", "state file for rates (default: one per arguments and network namespace under $MACKEREL_PLUGIN_WORKDIR or the temp dir)")
 	fs.StringVar(&o.ProcfsRoot, "procfs-root", "", "procfs root (default $HOST_PROC, else /proc)")
-	fs.StringVar(&o.NetNS, "netns", "", "read the tables of this network namespace: a name from `ip netns` (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)")
+	fs.Var((*netnsFlag)(&o.NetNS), "netns", "read the tables of this network namespace: a name from `ip netns` (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)")
 	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
 }
 
@@ -53,6 +53,20 @@ func (o *Options) OpenFS() error {
 		return err
 	}
 	o.fs = fs
+	return nil
+}
+
+// netnsFlag is -netns: a namespace, never "", which would read the
+// plugin's own namespace whatever was meant.
+type netnsFlag string
+
+func (n *netnsFlag) String() string { return string(*n) }
+
+func (n *netnsFlag) Set(s string) error {
+	if s == "" {
+		return errors.New("want a name from ip netns or a path such as /proc/PID/ns/net, not ''")
+	}
+	*n = netnsFlag(s)
 	return nil
 }
 
