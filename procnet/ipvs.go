@@ -21,10 +21,10 @@ type Service struct {
 	// netlink it is the service's family; from net/ip_vs it is true when
 	// every real server is IPv6, so a fwmark service with no real servers,
 	// or with both families, reads as the IPv4 one (FWMFamilyFromFile).
-	FWMIPv6 bool
-	Scheduler    string // "none" when no scheduler is bound
-	OnePacket    bool   // the "ops" flag
-	Persistent   bool
+	FWMIPv6    bool
+	Scheduler  string // "none" when no scheduler is bound
+	OnePacket  bool   // the "ops" flag
+	Persistent bool
 	// PersistenceTimeout is in jiffies, as printed: the kernel's HZ is not
 	// exposed in /proc, so it cannot be turned into seconds here.
 	PersistenceTimeout uint64
