@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,8 +42,9 @@ type options struct {
 	StateFile string
 	// Forget names removed real servers to forget now; ForgetAll forgets
 	// every one.
-	Forget    []netip.AddrPort
-	ForgetAll bool
+	Forget         []netip.AddrPort
+	ForgetServices []serviceSpec
+	ForgetAll      bool
 	// ForgetAfter is how long a removed real server is remembered; 0 is
 	// for ever.
 	ForgetAfter time.Duration
@@ -65,6 +67,11 @@ func (o options) forgets(rs netip.AddrPort) bool {
 		}
 	}
 	return false
+}
+
+// forgetsService reports whether --forget names the removed service s.
+func (o options) forgetsService(s serviceSpec) bool {
+	return o.ForgetAll || slices.Contains(o.ForgetServices, s)
 }
 
 // The defaults are the plain rules: every real server should be
@@ -91,8 +98,8 @@ type flagValues struct {
 	WarningCapacity  string   `long:"warning-capacity" value-name:"N%" description:"WARNING when less than this share of a service's weight is in rotation, a real server out of rotation counting with its last non-zero weight (default: off)"`
 	CriticalCapacity string   `long:"critical-capacity" value-name:"N%" description:"CRITICAL likewise (default: off)"`
 	StateFile        string   `long:"state-file" value-name:"FILE" description:"where the pools are remembered, to count removed real servers (default: a file per network namespace and procfs root under $MACKEREL_PLUGIN_WORKDIR, else the temp dir)"`
-	Forget           []string `long:"forget" value-name:"ADDR:PORT|all" description:"forget this removed real server (repeatable), or all of them, for good; run it once by hand"`
-	ForgetAfter      string   `long:"forget-after" value-name:"DURATION" default:"7d" description:"forget a real server removed longer ago than this, such as 7d, 36h; 0 remembers for ever"`
+	Forget           []string `long:"forget" value-name:"ADDR:PORT|SERVICE|all" description:"forget this removed real server or removed service (PROTO:ADDR:PORT, FWM:MARK) (repeatable), or all of them, for good; run it once by hand"`
+	ForgetAfter      string   `long:"forget-after" value-name:"DURATION" default:"7d" description:"forget a real server or service removed longer ago than this, such as 7d, 36h; 0 remembers for ever"`
 	Version          bool     `long:"version" description:"print the version and exit"`
 }
 
@@ -156,9 +163,13 @@ func parseOptions(args []string) (options, error) {
 			opts.ForgetAll = true
 			continue
 		}
+		if spec, err := parseServiceSpec(f); err == nil {
+			opts.ForgetServices = append(opts.ForgetServices, spec)
+			continue
+		}
 		rs, err := netip.ParseAddrPort(f)
 		if err != nil || rs.Addr().Zone() != "" {
-			return options{}, fmt.Errorf("--forget %q: want a real server as ADDR:PORT (IPv6 in brackets) or all", f)
+			return options{}, fmt.Errorf("--forget %q: want a real server as ADDR:PORT (IPv6 in brackets), a service as PROTO:ADDR:PORT or FWM:MARK, or all", f)
 		}
 		opts.Forget = append(opts.Forget, rs)
 	}

@@ -69,14 +69,23 @@ type pool struct {
 	started     bool
 	removed     []stateMember
 	weights     []stateMember
+	// removedServices are the services gone from the table, still
+	// remembered.
+	removedServices []stateService
+}
+
+// addService starts a service of the table in the body, real servers
+// or not: a service remembered without any is still missed when it goes.
+func (p *pool) addService(spec serviceSpec) {
+	p.started, p.lastService = true, spec
+	p.body = append(p.body, "S "...)
+	p.body = append(p.body, spec.key()...)
+	p.body = append(p.body, '\n')
 }
 
 func (p *pool) addPresent(spec serviceSpec, rs netip.AddrPort, weight, last uint32) {
 	if !p.started || spec != p.lastService {
-		p.started, p.lastService = true, spec
-		p.body = append(p.body, "S "...)
-		p.body = append(p.body, spec.key()...)
-		p.body = append(p.body, '\n')
+		p.addService(spec)
 	}
 	p.body = appendHexAddrPort(p.body, rs)
 	p.body = append(p.body, ' ')

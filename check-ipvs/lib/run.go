@@ -62,11 +62,11 @@ func run(opts options, env runEnv) *checkers.Checker {
 	if err != nil {
 		return checkers.Unknown(err.Error())
 	}
-	v, notes, err := evaluateTable(procfs, opts, env)
+	v, floor, notes, err := evaluateTable(procfs, opts, env)
 	if err != nil {
 		return checkers.Unknown(readFailure(procfs, err))
 	}
-	st := v.Status
+	st := checkrun.Worst(v.Status, floor)
 	var tail []string
 	if opts.SyncDaemon != "" {
 		read := func() ([]procnet.IPVSSyncDaemon, error) { return env.readSyncDaemons(procfs.NetNS()) }
@@ -78,63 +78,87 @@ func run(opts options, env runEnv) *checkers.Checker {
 	return checkers.NewChecker(st, formatVerdict(v, st, strings.Join(tail, offenderSep)))
 }
 
-// evaluateTable walks net/ip_vs once with the remembered pools. When the
-// table is what the memory describes (the usual run) that is all: the
-// state is only touched. Without a usable memory (first run, a corrupt or
-// foreign state) the one walk also collects the new memory. Otherwise (a
-// change of the pools, a real server to forget or to let go after
-// --forget-after) it reads the whole memory, walks the table again
-// against it and writes the new memory. It returns notes for the result line when the memory cannot be
-// kept.
-func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, []string, error) {
+// evaluateTable reads the table, confirms every absence, recalls the
+// memory, judges, remembers, and returns the verdict with notes for the
+// result line and the least status they call for (a check that cannot
+// keep its memory is at least WARNING: it would miss the next removal).
+//
+// The usual run, on a table that is what the memory describes, reads the
+// table once and the state's first line, and only touches the state.
+// Otherwise (a change of the pools, a real server or service to forget or
+// to let go after --forget-after, no usable memory) it reads the whole
+// memory, the table again, confirms with a targeted read each service the
+// memory or the flags expect that the read missed, and writes the new
+// memory.
+func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, checkers.Status, []string, error) {
 	root := procfs.Root()
 	path := opts.StateFile
 	if path == "" {
 		path = defaultStatePath(root, procfs.NetNS().ID())
 	}
-	rem, herr := readStateHeader(path, root)
-	var next *pool
-	if herr != nil {
-		next = &pool{} // no memory: one walk that collects the new one
+	table, err := procnet.OpenIPVS(procfs, procnet.SourceProcfs, "")
+	if err != nil {
+		return verdict{}, checkers.OK, nil, err
 	}
+	defer table.Close()
+
+	rem, herr := readState(path, root, false)
+	defer rem.close()
+	if herr == nil {
+		e := newEvaluationWith(opts, rem.mem, env.now, nil)
+		if err := table.WalkFile(e.add); err != nil {
+			return verdict{}, checkers.OK, nil, err
+		}
+		if e.hash.String() == rem.pool && len(e.toConfirm()) == 0 && !opts.ForgetAll && len(opts.Forget) == 0 &&
+			len(opts.ForgetServices) == 0 && !anyExpired(rem.mem, env.now, opts.ForgetAfter) {
+			e.close()
+			if err := touchState(rem.f, env.now); err != nil {
+				return e.result(), checkers.WARNING, []string{fmt.Sprintf("state file %s not kept, the next removal may be missed: %v", path, err)}, nil
+			}
+			return e.result(), checkers.OK, nil, nil
+		}
+		rem.close()
+		rem, herr = readState(path, root, true)
+	}
+	next := &pool{body: make([]byte, 0, rem.size+rem.size/8)}
 	e := newEvaluationWith(opts, rem.mem, env.now, next)
-	if err := procfs.WalkIPVS(e.add); err != nil {
-		return verdict{}, nil, err
+	if err := table.WalkFile(e.add); err != nil {
+		return verdict{}, checkers.OK, nil, err
 	}
-	if next == nil {
-		if e.hash.String() == rem.pool && !opts.ForgetAll && len(opts.Forget) == 0 && !anyExpired(rem.mem, env.now, opts.ForgetAfter) {
-			touchState(path, env.now)
-			return e.result(), nil, nil
-		}
-		rem, _ = readState(path, root, true) // no memory when it changed meanwhile into something not ours
-		next = &pool{body: make([]byte, 0, rem.size+rem.size/8)}
-		e = newEvaluationWith(opts, rem.mem, env.now, next)
-		if err := procfs.WalkIPVS(e.add); err != nil {
-			return verdict{}, nil, err
-		}
+	if _, err := table.Confirm(e.toConfirm(), e.confirmed); err != nil {
+		return verdict{}, checkers.OK, nil, err
 	}
-	e.finish()
-	for _, rs := range e.forgotten {
-		fmt.Fprintf(env.stderr, "%s: forgot the removed real server %s (state %s)\n", programName, rs, path)
+	e.close()
+	v := e.result()
+	for _, name := range e.forgotten {
+		fmt.Fprintf(env.stderr, "%s: forgot the removed %s (state %s)\n", programName, name, path)
 	}
-	if (opts.ForgetAll || len(opts.Forget) > 0) && len(e.forgotten) == 0 {
-		fmt.Fprintf(env.stderr, "%s: no removed real server to forget (state %s)\n", programName, path)
+	if (opts.ForgetAll || len(opts.Forget) > 0 || len(opts.ForgetServices) > 0) && len(e.forgotten) == 0 {
+		fmt.Fprintf(env.stderr, "%s: nothing removed to forget (state %s)\n", programName, path)
 	}
-	var notes []string
 	if err := writeState(path, root, e.hash.String(), next); err != nil {
-		notes = append(notes, fmt.Sprintf("removed real servers not tracked: %v", err))
+		var note string
+		if herr != nil && !errors.Is(herr, errNoMemory) {
+			note = fmt.Sprintf("%v; ", herr)
+		}
+		return v, checkers.WARNING, []string{fmt.Sprintf("%sremovals not remembered: %v", note, err)}, nil
 	}
-	return e.result(), notes, nil
+	return v, checkers.OK, nil, nil
 }
 
-// anyExpired reports whether a removed real server of mem is due to be
-// forgotten, which rewrites the memory.
+// anyExpired reports whether a removed real server or service of mem is
+// due to be forgotten, which rewrites the memory.
 func anyExpired(mem memory, now time.Time, keep time.Duration) bool {
 	for _, mbs := range mem.services {
 		for _, mb := range mbs {
 			if expired(mb, now, keep) {
 				return true
 			}
+		}
+	}
+	for _, t := range mem.removedServices {
+		if serviceExpired(t, now, keep) {
+			return true
 		}
 	}
 	return false
