@@ -46,6 +46,21 @@ type runEnv struct {
 	// check's own).
 	readSyncDaemons func(ns *procnet.NetNS) ([]procnet.IPVSSyncDaemon, error)
 	stderr          io.Writer
+	// openTable opens the table to read (nil: procnet's, from the files,
+	// confirming over netlink when it can).
+	openTable func(procfs procnet.FS) (ipvsTable, error)
+}
+
+// ipvsTable is what a run reads: the table, and the services it missed,
+// again (procnet.IPVSTable).
+type ipvsTable interface {
+	WalkFile(fn func(*procnet.Service) error) error
+	Confirm(ids []procnet.IPVSServiceID, fn func(*procnet.Service) error) (how string, err error)
+	Close() error
+}
+
+func openTable(procfs procnet.FS) (ipvsTable, error) {
+	return procnet.OpenIPVS(procfs, procnet.SourceProcfs, "")
 }
 
 // defaultStatePath is one state file per network namespace (netnsID, ""
@@ -96,7 +111,11 @@ func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, checke
 	if path == "" {
 		path = defaultStatePath(root, procfs.NetNS().ID())
 	}
-	table, err := procnet.OpenIPVS(procfs, procnet.SourceProcfs, "")
+	open := env.openTable
+	if open == nil {
+		open = openTable
+	}
+	table, err := open(procfs)
 	if err != nil {
 		return verdict{}, checkers.OK, nil, err
 	}
