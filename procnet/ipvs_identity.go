@@ -1,6 +1,11 @@
 package procnet
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
 
 // IPVSServiceID is what the kernel keys a service by: protocol, address
 // and port, or family and firewall mark. It is comparable.
@@ -34,4 +39,32 @@ func FWMFamilyFromFile(rs []RealServer) bool {
 		}
 	}
 	return true
+}
+
+// ParseIPVSServiceID reads back what IPVSServiceID.String wrote: "TCP
+// 10.0.0.1:80", "UDP [2001:db8::1]:53", "FWM 1", "FWM 1 IPv6".
+func ParseIPVSServiceID(s string) (IPVSServiceID, error) {
+	proto, rest, ok := strings.Cut(s, " ")
+	if !ok {
+		return IPVSServiceID{}, fmt.Errorf("service %q: want PROTO ADDR:PORT or FWM MARK", s)
+	}
+	if proto == protoFWM {
+		mark, v6 := rest, false
+		if m, ok := strings.CutSuffix(rest, " IPv6"); ok {
+			mark, v6 = m, true
+		}
+		n, err := strconv.ParseUint(mark, 10, 32)
+		if err != nil || n == 0 {
+			return IPVSServiceID{}, fmt.Errorf("service %q: firewall mark %q", s, mark)
+		}
+		return IPVSServiceID{Protocol: protoFWM, Mark: uint32(n), IPv6: v6}, nil
+	}
+	ap, err := netip.ParseAddrPort(rest)
+	if err != nil {
+		return IPVSServiceID{}, fmt.Errorf("service %q: %w", s, err)
+	}
+	if _, ok := ipvsProtocolNumber(proto); !ok {
+		return IPVSServiceID{}, fmt.Errorf("service %q: protocol %q", s, proto)
+	}
+	return IPVSServiceID{Protocol: proto, Addr: ap.Addr(), Port: ap.Port()}, nil
 }

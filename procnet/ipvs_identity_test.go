@@ -30,3 +30,17 @@ FWM  00000003 rr
 		t.Errorf("services %q, %v; want %q", got, err, want)
 	}
 }
+
+func TestIPVSServiceIDRoundTrip(t *testing.T) {
+	for _, s := range []string{"TCP 10.0.0.1:80", "UDP [2001:db8::1]:53", "IP_51 10.0.0.3:0", "FWM 1", "FWM 4294967295 IPv6"} {
+		id, err := ParseIPVSServiceID(s)
+		if err != nil || id.String() != s {
+			t.Errorf("ParseIPVSServiceID(%q) = %s, %v", s, id, err)
+		}
+	}
+	for _, bad := range []string{"", "TCP", "FWM 0", "FWM x", "HTTP 10.0.0.1:80", "TCP 10.0.0.1"} {
+		if id, err := ParseIPVSServiceID(bad); err == nil {
+			t.Errorf("ParseIPVSServiceID(%q) = %s, want an error", bad, id)
+		}
+	}
+}

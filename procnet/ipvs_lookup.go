@@ -86,11 +86,13 @@ func ipvsProtocolNumber(name string) (uint16, bool) {
 // Confirm reads again the services ids names, each with a targeted read
 // when the kernel can be asked over netlink (the live procfs, as root),
 // else with a second read of the file, and calls fn for each one found;
-// fn is not called for an id absent again. It says which read it took.
+// fn is not called for an id absent again; it gets the service's traffic
+// and its real servers' when netlink gave them, else nil. It says which
+// read it took.
 // A table read is not a snapshot (seq_file and netlink dumps restart at an
 // index): a service deleted earlier in the table while it is read makes
 // the reader skip another one, so an absence counts only when confirmed.
-func (t *IPVSTable) Confirm(ids []IPVSServiceID, fn func(*Service) error) (how string, err error) {
+func (t *IPVSTable) Confirm(ids []IPVSServiceID, fn func(s *Service, traffic *IPVSCounters, rsTraffic []IPVSCounters) error) (how string, err error) {
 	if len(ids) == 0 {
 		return "", nil
 	}
@@ -106,7 +108,7 @@ func (t *IPVSTable) Confirm(ids []IPVSServiceID, fn func(*Service) error) (how s
 			}
 			delete(want, id)
 			if found {
-				if err := fn(&svc.Service); err != nil {
+				if err := fn(&svc.Service, &svc.Stats, svc.RealServerStats); err != nil {
 					return "", err
 				}
 			}
@@ -121,7 +123,7 @@ func (t *IPVSTable) Confirm(ids []IPVSServiceID, fn func(*Service) error) (how s
 			return nil
 		}
 		delete(want, id)
-		return fn(s)
+		return fn(s, nil, nil)
 	})
 	return "a second read of " + t.Path(), err
 }

@@ -55,12 +55,12 @@ func (c *churnTable) WalkFile(fn func(*procnet.Service) error) error {
 	return nil
 }
 
-func (c *churnTable) Confirm(ids []procnet.IPVSServiceID, fn func(*procnet.Service) error) (string, error) {
+func (c *churnTable) Confirm(ids []procnet.IPVSServiceID, fn func(*procnet.Service, *procnet.IPVSCounters, []procnet.IPVSCounters) error) (string, error) {
 	for _, id := range ids {
 		c.lookups++
 		for i := range c.services {
 			if c.services[i].ID() == id {
-				if err := fn(&c.services[i]); err != nil {
+				if err := fn(&c.services[i], nil, nil); err != nil {
 					return "", err
 				}
 			}

@@ -228,7 +228,7 @@ func (e *evaluation) toConfirm() []procnet.IPVSServiceID {
 // confirmed takes a service found again by a targeted read. A service
 // held back is judged with the real servers of both reads: only a real
 // server absent from both is removed.
-func (e *evaluation) confirmed(svc *procnet.Service) error {
+func (e *evaluation) confirmed(svc *procnet.Service, _ *procnet.IPVSCounters, _ []procnet.IPVSCounters) error {
 	spec := specOf(svc)
 	if held, ok := e.deferred[spec]; ok {
 		delete(e.deferred, spec)

@@ -55,7 +55,7 @@ type runEnv struct {
 // again (procnet.IPVSTable).
 type ipvsTable interface {
 	WalkFile(fn func(*procnet.Service) error) error
-	Confirm(ids []procnet.IPVSServiceID, fn func(*procnet.Service) error) (how string, err error)
+	Confirm(ids []procnet.IPVSServiceID, fn func(*procnet.Service, *procnet.IPVSCounters, []procnet.IPVSCounters) error) (how string, err error)
 	Close() error
 }
 

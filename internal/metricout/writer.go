@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -120,6 +121,21 @@ func (w *Writer) Recall(key string) (float64, bool) {
 	}
 	v, ok := w.last.values[memoryPrefix+key]
 	return v, ok
+}
+
+// Recalled lists the keys under prefix that the previous run remembered
+// (Remember), without the prefix.
+func (w *Writer) Recalled(prefix string) []string {
+	if !w.loaded {
+		w.loadState()
+	}
+	var out []string
+	for k := range w.last.values {
+		if rest, ok := strings.CutPrefix(k, memoryPrefix+prefix); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
 }
 
 // Warnf writes one line to stderr about something skipped.
