@@ -274,7 +274,7 @@ func TestBinaryRemovedBadState(t *testing.T) {
 			if name == "a directory" {
 				// Not replaceable: the check still judges, and says the memory is lost.
 				runSteps(t, d, nil, []step{{table: "ipvs-pool-one-removed", args: args, wantCode: 1,
-					wantStdout: "~IPVS WARNING: 1 service, 2 real servers, all available; removals not remembered: state file " + state + ": "}})
+					wantStdout: "IPVS WARNING: 1 service, 2 real servers, all available; state file " + state + " not saved (file exists): removals are not remembered\n"}})
 				return
 			}
 			runSteps(t, d, nil, []step{

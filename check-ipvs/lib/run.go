@@ -132,7 +132,7 @@ func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, checke
 			len(opts.ForgetServices) == 0 && !anyExpired(rem.mem, env.now, opts.ForgetAfter) {
 			e.close()
 			if err := touchState(rem.f, env.now); err != nil {
-				return e.result(), checkers.WARNING, []string{fmt.Sprintf("state file %s not kept, the next removal may be missed: %v", path, err)}, nil
+				return e.result(), checkers.WARNING, []string{fmt.Sprintf("state file %s not touched (%v): removals may be missed", path, cause(err))}, nil
 			}
 			return e.result(), checkers.OK, nil, nil
 		}
@@ -156,13 +156,27 @@ func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, checke
 		fmt.Fprintf(env.stderr, "%s: nothing removed to forget (state %s)\n", programName, path)
 	}
 	if err := writeState(path, root, e.hash.String(), next); err != nil {
-		var note string
+		what := fmt.Sprintf("state file %s not saved (%v)", path, cause(err))
 		if herr != nil && !errors.Is(herr, errNoMemory) {
-			note = fmt.Sprintf("%v; ", herr)
+			what = fmt.Sprintf("state file %s unusable (%v) and not replaced (%v)", path, cause(herr), cause(err))
 		}
-		return v, checkers.WARNING, []string{fmt.Sprintf("%sremovals not remembered: %v", note, err)}, nil
+		return v, checkers.WARNING, []string{what + ": removals are not remembered"}, nil
 	}
 	return v, checkers.OK, nil, nil
+}
+
+// cause is the innermost reason of a file operation's error, such as
+// "permission denied", for a message that names the file once.
+func cause(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &le):
+		return le.Err
+	case errors.As(err, &pe):
+		return pe.Err
+	}
+	return err
 }
 
 // anyExpired reports whether a removed real server or service of mem is
