@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -123,20 +122,9 @@ func (w *Writer) Recall(key string) (float64, bool) {
 	return v, ok
 }
 
-// Recalled lists the keys under prefix that the previous run remembered
-// (Remember), without the prefix.
-func (w *Writer) Recalled(prefix string) []string {
-	if !w.loaded {
-		w.loadState()
-	}
-	var out []string
-	for k := range w.last.values {
-		if rest, ok := strings.CutPrefix(k, memoryPrefix+prefix); ok {
-			out = append(out, rest)
-		}
-	}
-	return out
-}
+// StatePath is where the state is kept: a plugin that keeps more than
+// numbers beside it names its own files after it.
+func (w *Writer) StatePath() string { return w.statePath }
 
 // Warnf writes one line to stderr about something skipped.
 func (w *Writer) Warnf(format string, args ...any) {
