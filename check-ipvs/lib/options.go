@@ -69,6 +69,11 @@ func (o options) forgets(rs netip.AddrPort) bool {
 	return false
 }
 
+// forgetting reports whether --forget names anything.
+func (o options) forgetting() bool {
+	return o.ForgetAll || len(o.Forget) > 0 || len(o.ForgetServices) > 0
+}
+
 // forgetsService reports whether --forget names the removed service s.
 func (o options) forgetsService(s serviceSpec) bool {
 	return o.ForgetAll || slices.Contains(o.ForgetServices, s)

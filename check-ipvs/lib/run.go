@@ -106,10 +106,9 @@ func run(opts options, env runEnv) *checkers.Checker {
 // memory or the flags expect that the read missed, and writes the new
 // memory.
 func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, checkers.Status, []string, error) {
-	root := procfs.Root()
 	path := opts.StateFile
 	if path == "" {
-		path = defaultStatePath(root, procfs.NetNS().ID())
+		path = defaultStatePath(procfs.Root(), procfs.NetNS().ID())
 	}
 	open := env.openTable
 	if open == nil {
@@ -120,27 +119,23 @@ func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, checke
 		return verdict{}, checkers.OK, nil, err
 	}
 	defer table.Close()
+	store := recallMemory(path, procfs.Root())
+	defer store.close()
 
-	rem, herr := readState(path, root, false)
-	defer rem.close()
-	if herr == nil {
-		e := newEvaluationWith(opts, rem.mem, env.now, nil)
+	if store.usable() {
+		e := newEvaluationWith(opts, store.memory(), env.now, nil)
 		if err := table.WalkFile(e.add); err != nil {
 			return verdict{}, checkers.OK, nil, err
 		}
-		if e.hash.String() == rem.pool && len(e.toConfirm()) == 0 && !opts.ForgetAll && len(opts.Forget) == 0 &&
-			len(opts.ForgetServices) == 0 && !anyExpired(rem.mem, env.now, opts.ForgetAfter) {
+		if e.hash.String() == store.pool() && len(e.toConfirm()) == 0 && !opts.forgetting() && !anyExpired(store.memory(), env.now, opts.ForgetAfter) {
 			e.close()
-			if err := touchState(rem.f, env.now); err != nil {
-				return e.result(), checkers.WARNING, []string{fmt.Sprintf("state file %s not touched (%v): removals may be missed", path, cause(err))}, nil
-			}
-			return e.result(), checkers.OK, nil, nil
+			st, notes := store.touch(env.now)
+			return e.result(), st, notes, nil
 		}
-		rem.close()
-		rem, herr = readState(path, root, true)
+		store.recallWhole()
 	}
-	next := &pool{body: make([]byte, 0, rem.size+rem.size/8)}
-	e := newEvaluationWith(opts, rem.mem, env.now, next)
+	next := store.next()
+	e := newEvaluationWith(opts, store.memory(), env.now, next)
 	if err := table.WalkFile(e.add); err != nil {
 		return verdict{}, checkers.OK, nil, err
 	}
@@ -152,31 +147,11 @@ func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, checke
 	for _, name := range e.forgotten {
 		fmt.Fprintf(env.stderr, "%s: forgot the removed %s (state %s)\n", programName, name, path)
 	}
-	if (opts.ForgetAll || len(opts.Forget) > 0 || len(opts.ForgetServices) > 0) && len(e.forgotten) == 0 {
+	if opts.forgetting() && len(e.forgotten) == 0 {
 		fmt.Fprintf(env.stderr, "%s: nothing removed to forget (state %s)\n", programName, path)
 	}
-	if err := writeState(path, root, e.hash.String(), next); err != nil {
-		what := fmt.Sprintf("state file %s not saved (%v)", path, cause(err))
-		if herr != nil && !errors.Is(herr, errNoMemory) {
-			what = fmt.Sprintf("state file %s unusable (%v) and not replaced (%v)", path, cause(herr), cause(err))
-		}
-		return v, checkers.WARNING, []string{what + ": removals are not remembered"}, nil
-	}
-	return v, checkers.OK, nil, nil
-}
-
-// cause is the innermost reason of a file operation's error, such as
-// "permission denied", for a message that names the file once.
-func cause(err error) error {
-	var pe *fs.PathError
-	var le *os.LinkError
-	switch {
-	case errors.As(err, &le):
-		return le.Err
-	case errors.As(err, &pe):
-		return pe.Err
-	}
-	return err
+	st, notes := store.save(e.hash.String(), next)
+	return v, st, notes, nil
 }
 
 // anyExpired reports whether a removed real server or service of mem is
