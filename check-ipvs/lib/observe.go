@@ -232,8 +232,12 @@ func (e *evaluation) confirmed(svc *procnet.Service, _ *procnet.IPVSCounters, _ 
 	spec := specOf(svc)
 	if held, ok := e.deferred[spec]; ok {
 		delete(e.deferred, spec)
+		had := make(map[netip.AddrPort]bool, len(held.RealServers))
+		for _, rs := range held.RealServers {
+			had[netip.AddrPortFrom(rs.Addr, rs.Port)] = true
+		}
 		for _, rs := range svc.RealServers {
-			if !slices.ContainsFunc(held.RealServers, func(h procnet.RealServer) bool { return h.Addr == rs.Addr && h.Port == rs.Port }) {
+			if !had[netip.AddrPortFrom(rs.Addr, rs.Port)] {
 				held.RealServers = append(held.RealServers, rs)
 			}
 		}
