@@ -2,6 +2,7 @@ package ipvs
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -69,30 +70,28 @@ func (s *serviceSet) dedupe() {
 	}
 }
 
-// idHash is FNV-1a over the fields of id: the same in every run, and no
-// allocation per service.
+// idHash mixes the fields of id a 64-bit word at a time: the same in
+// every run, and no allocation per service.
 func idHash(id procnet.IPVSServiceID) uint64 {
-	h := uint64(14695981039346656037)
-	feed := func(b byte) {
-		h ^= uint64(b)
-		h *= 1099511628211
+	h := uint64(0x6a09e667f3bcc908)
+	mix := func(x uint64) {
+		h ^= x
+		h *= 0x9e3779b97f4a7c15
+		h ^= h >> 29
 	}
-	for i := 0; i < len(id.Protocol); i++ {
-		feed(id.Protocol[i])
+	var proto uint64
+	for i := 0; i < len(id.Protocol) && i < 8; i++ {
+		proto = proto<<8 | uint64(id.Protocol[i])
 	}
+	mix(proto)
 	a := id.Addr.As16()
-	for _, b := range a {
-		feed(b)
-	}
-	feed(byte(id.Addr.BitLen()))
-	feed(byte(id.Port >> 8))
-	feed(byte(id.Port))
-	for sh := 24; sh >= 0; sh -= 8 {
-		feed(byte(id.Mark >> sh))
-	}
+	mix(binary.LittleEndian.Uint64(a[:8]))
+	mix(binary.LittleEndian.Uint64(a[8:]) ^ uint64(id.Addr.BitLen()))
+	v6 := uint64(0)
 	if id.IPv6 {
-		feed(1)
+		v6 = 1
 	}
+	mix(uint64(id.Port) | uint64(id.Mark)<<16 | v6<<48)
 	return h
 }
 
@@ -102,6 +101,9 @@ func idHash(id procnet.IPVSServiceID) uint64 {
 func confirmingWalk(w *metricout.Writer, t confirmer, read serviceWalk) serviceWalk {
 	return func(fn serviceFunc) error {
 		var set serviceSet
+		if n, ok := w.Recall(rememberedCount); ok && n >= 0 && n < 1<<24 {
+			set.ids = make([]procnet.IPVSServiceID, 0, int(n)+16) // no growing: fresh memory is dear
+		}
 		visit := func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
 			set.add(s.ID())
 			fn(s, traffic, rsTraffic)
