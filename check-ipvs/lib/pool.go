@@ -42,18 +42,21 @@ func (p *poolHash) addService(svc *procnet.Service) {
 	p.mix(uint64(len(svc.RealServers)))
 }
 
-// addRealServer mixes in one real server, each field in a step of its
-// own: every step is a bijection of the state, so one change of one field
-// always changes the fingerprint (FuzzPoolHashOneChange). Packing the
-// fields into one word let a weight above 65535 overlap the address.
+// addRealServer mixes in one real server, the weight in a step of its own
+// and an IPv4 address beside its port in another: every step is a
+// bijection of the state and no field overlaps another in a word, so one
+// change of one field always changes the fingerprint
+// (FuzzPoolHashOneChange). Packing the weight in too let a weight above
+// 65535 overlap the address.
 func (p *poolHash) addRealServer(rs *procnet.RealServer) {
 	if rs.Addr.Is4() {
+		// Address and port side by side in one word: neither overlaps.
 		a := rs.Addr.As4()
-		p.mix(uint64(binary.BigEndian.Uint32(a[:])) | 4<<32)
+		p.mix(uint64(binary.BigEndian.Uint32(a[:])) | uint64(rs.Port)<<32 | 4<<48)
 	} else {
 		p.mixAddr(rs.Addr)
+		p.mix(uint64(rs.Port))
 	}
-	p.mix(uint64(rs.Port))
 	p.mix(uint64(rs.Weight))
 }
 
