@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -40,58 +41,77 @@ type confirmer interface {
 	Confirm(ids []procnet.IPVSServiceID, fn func(*procnet.Service, *procnet.IPVSCounters, []procnet.IPVSCounters) error) (string, error)
 }
 
-// serviceSet is the services of one read, in a slice: a set is built
+// serviceSet is the services of one read, in a slice of keys without
+// pointers (nothing for the garbage collector to scan): a set is built
 // only when the read differs from the previous run's.
 type serviceSet struct {
-	ids  []procnet.IPVSServiceID
+	ids  []idKey
 	sum  uint64 // the sum of idHash over ids: free of their order
-	seen map[procnet.IPVSServiceID]bool
+	seen map[idKey]bool
+}
+
+// idKey is an IPVSServiceID packed: the protocol's name (at most 8
+// bytes: TCP, ICMPv6, IP_255), the address, port, mark and family.
+type idKey [8 + 16 + 1 + 2 + 4 + 1]byte
+
+func keyOfID(id procnet.IPVSServiceID) idKey {
+	var k idKey
+	copy(k[:8], id.Protocol)
+	a := id.Addr.As16()
+	copy(k[8:24], a[:])
+	k[24] = byte(id.Addr.BitLen() / 32) // 0 invalid, 1 IPv4, 4 IPv6
+	binary.BigEndian.PutUint16(k[25:27], id.Port)
+	binary.BigEndian.PutUint32(k[27:31], id.Mark)
+	if id.IPv6 {
+		k[31] = 1
+	}
+	return k
+}
+
+func (k idKey) id() procnet.IPVSServiceID {
+	id := procnet.IPVSServiceID{Protocol: strings.TrimRight(string(k[:8]), "\x00"),
+		Port: binary.BigEndian.Uint16(k[25:27]), Mark: binary.BigEndian.Uint32(k[27:31]), IPv6: k[31] == 1}
+	switch k[24] {
+	case 1:
+		id.Addr = netip.AddrFrom4([4]byte(k[20:24]))
+	case 4:
+		id.Addr = netip.AddrFrom16([16]byte(k[8:24]))
+	}
+	return id
 }
 
 func (s *serviceSet) add(id procnet.IPVSServiceID) {
+	k := keyOfID(id)
 	if s.seen != nil {
-		if s.seen[id] {
+		if s.seen[k] {
 			return
 		}
-		s.seen[id] = true
+		s.seen[k] = true
 	}
-	s.ids = append(s.ids, id)
-	s.sum += idHash(id)
+	s.ids = append(s.ids, k)
+	s.sum += idHash(&k)
 }
 
 // dedupe keeps each service once (a read lists one twice when another is
 // added meanwhile); from then on add keeps the set.
 func (s *serviceSet) dedupe() {
-	s.seen = make(map[procnet.IPVSServiceID]bool, len(s.ids))
+	s.seen = make(map[idKey]bool, len(s.ids))
 	ids := s.ids
 	s.ids, s.sum = s.ids[:0:0], 0
-	for _, id := range ids {
-		s.add(id)
+	for _, k := range ids {
+		s.add(k.id())
 	}
 }
 
-// idHash mixes the fields of id a 64-bit word at a time: the same in
-// every run, and no allocation per service.
-func idHash(id procnet.IPVSServiceID) uint64 {
+// idHash mixes the key a 64-bit word at a time: the same in every run,
+// and no allocation per service.
+func idHash(k *idKey) uint64 {
 	h := uint64(0x6a09e667f3bcc908)
-	mix := func(x uint64) {
-		h ^= x
+	for i := 0; i < len(k); i += 8 {
+		h ^= binary.LittleEndian.Uint64(k[i : i+8])
 		h *= 0x9e3779b97f4a7c15
 		h ^= h >> 29
 	}
-	var proto uint64
-	for i := 0; i < len(id.Protocol) && i < 8; i++ {
-		proto = proto<<8 | uint64(id.Protocol[i])
-	}
-	mix(proto)
-	a := id.Addr.As16()
-	mix(binary.LittleEndian.Uint64(a[:8]))
-	mix(binary.LittleEndian.Uint64(a[8:]) ^ uint64(id.Addr.BitLen()))
-	v6 := uint64(0)
-	if id.IPv6 {
-		v6 = 1
-	}
-	mix(uint64(id.Port) | uint64(id.Mark)<<16 | v6<<48)
 	return h
 }
 
@@ -102,7 +122,7 @@ func confirmingWalk(w *metricout.Writer, t confirmer, read serviceWalk) serviceW
 	return func(fn serviceFunc) error {
 		var set serviceSet
 		if n, ok := w.Recall(rememberedCount); ok && n >= 0 && n < 1<<24 {
-			set.ids = make([]procnet.IPVSServiceID, 0, int(n)+16) // no growing: fresh memory is dear
+			set.ids = make([]idKey, 0, int(n)+16) // no growing: fresh memory is dear
 		}
 		visit := func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
 			set.add(s.ID())
@@ -134,7 +154,7 @@ func confirmMissing(w *metricout.Writer, t confirmer, set *serviceSet, visit ser
 	}
 	var missing []procnet.IPVSServiceID
 	for _, id := range remembered {
-		if !set.seen[id] {
+		if !set.seen[keyOfID(id)] {
 			missing = append(missing, id)
 		}
 	}
@@ -184,10 +204,10 @@ func loadServices(path string) ([]procnet.IPVSServiceID, error) {
 	return out, sc.Err()
 }
 
-func saveServices(path string, ids []procnet.IPVSServiceID) error {
+func saveServices(path string, ids []idKey) error {
 	lines := make([]string, 0, len(ids))
-	for _, id := range ids {
-		lines = append(lines, id.String())
+	for _, k := range ids {
+		lines = append(lines, k.id().String())
 	}
 	slices.Sort(lines)
 	var b strings.Builder

@@ -106,3 +106,15 @@ func sortedLines(s string) string {
 	slices.Sort(lines)
 	return strings.Join(lines, "\n")
 }
+
+func TestIDKeyRoundTrip(t *testing.T) {
+	for _, s := range []string{"TCP 10.0.0.1:80", "UDP [2001:db8::1]:53", "ICMPv6 [::ffff:10.0.0.1]:0", "IP_255 10.0.0.3:0", "FWM 1", "FWM 4294967295 IPv6"} {
+		id, err := procnet.ParseIPVSServiceID(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := keyOfID(id).id(); got != id {
+			t.Errorf("%s: read back as %s (%+v)", s, got, got)
+		}
+	}
+}
