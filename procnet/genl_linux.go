@@ -82,3 +82,15 @@ func (g *genlSocket) dump(family uint16, version, cmd uint8, attrs []byte, fn fu
 		return fn(body[sizeofGenlmsghdr:])
 	})
 }
+
+func (g *genlSocket) get(family uint16, version, cmd uint8, attrs []byte, fn func(attrs []byte) error) error {
+	return g.nlSocket.request(family, g.message(cmd, version, attrs), func(typ, _ uint16, body []byte) error {
+		if typ != family {
+			return nil
+		}
+		if len(body) < sizeofGenlmsghdr {
+			return fmt.Errorf("truncated generic netlink header: %d bytes", len(body))
+		}
+		return fn(body[sizeofGenlmsghdr:])
+	})
+}

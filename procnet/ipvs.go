@@ -16,9 +16,15 @@ type Service struct {
 	Addr         netip.Addr // invalid for FWM services
 	Port         uint16
 	FirewallMark uint32 // FWM services only
-	Scheduler    string // "none" when no scheduler is bound
-	OnePacket    bool   // the "ops" flag
-	Persistent   bool
+	// FWMIPv6 tells the two fwmark services of one mark apart (the kernel
+	// keys them by family and mark; net/ip_vs prints both alike): over
+	// netlink it is the service's family; from net/ip_vs it is true when
+	// every real server is IPv6, so a fwmark service with no real servers,
+	// or with both families, reads as the IPv4 one (FWMFamilyFromFile).
+	FWMIPv6    bool
+	Scheduler  string // "none" when no scheduler is bound
+	OnePacket  bool   // the "ops" flag
+	Persistent bool
 	// PersistenceTimeout is in jiffies, as printed: the kernel's HZ is not
 	// exposed in /proc, so it cannot be turned into seconds here.
 	PersistenceTimeout uint64
@@ -80,6 +86,9 @@ func parseIPVS(r io.Reader, name string, fn func(*Service) error) error {
 			return nil
 		}
 		have = false
+		if svc.IsFWM() {
+			svc.FWMIPv6 = FWMFamilyFromFile(svc.RealServers)
+		}
 		return fn(&svc)
 	}
 	if !s.next() {

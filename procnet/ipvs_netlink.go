@@ -55,6 +55,9 @@ type genlConn interface {
 	// dump sends a dump request of cmd with the attributes attrs and
 	// calls fn with the attributes of every message of the answer.
 	dump(family uint16, version, cmd uint8, attrs []byte, fn func(attrs []byte) error) error
+	// get sends a request of cmd that is not a dump and calls fn with
+	// the attributes of its answer.
+	get(family uint16, version, cmd uint8, attrs []byte, fn func(attrs []byte) error) error
 	Close() error
 }
 

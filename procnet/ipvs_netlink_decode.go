@@ -122,6 +122,7 @@ func decodeService(b []byte, s *NetlinkService) error {
 	}
 	if s.FirewallMark != 0 {
 		s.Protocol = protoFWM
+		s.FWMIPv6 = s.af == linuxAFInet6
 	} else {
 		s.Protocol = ipvsProtocolName(s.proto)
 		ad, err := addrOf(s.af, addr)
@@ -325,9 +326,4 @@ func ipvsForwardName(method uint32) string {
 }
 
 // describe names a service as check-ipvs does: TCP 10.0.0.1:80, FWM 7.
-func (s *Service) describe() string {
-	if s.IsFWM() {
-		return fmt.Sprintf("FWM %d", s.FirewallMark)
-	}
-	return s.Protocol + " " + netip.AddrPortFrom(s.Addr, s.Port).String()
-}
+func (s *Service) describe() string { return s.ID().String() }

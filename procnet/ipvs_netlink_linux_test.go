@@ -41,6 +41,19 @@ func (g genltestConn) dump(family uint16, version, cmd uint8, attrs []byte, fn f
 	return nil
 }
 
+func (g genltestConn) get(family uint16, version, cmd uint8, attrs []byte, fn func([]byte) error) error {
+	msgs, err := g.c.Execute(genetlink.Message{Header: genetlink.Header{Command: cmd, Version: version}, Data: attrs}, family, netlink.Request|netlink.Acknowledge)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if err := fn(m.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (g genltestConn) Close() error { return g.c.Close() }
 
 var ipvsFamily = genetlink.Family{ID: 42, Version: 1, Name: "IPVS"}
@@ -71,6 +84,13 @@ func (k *fakeIPVS) serve(greq genetlink.Message, nreq netlink.Message) ([]genetl
 	switch greq.Header.Command {
 	case ipvsCmdGetService:
 		out = k.services
+		if nreq.Header.Flags&netlink.Dump == 0 {
+			found, err := k.lookup(greq.Data)
+			if err != nil {
+				return nil, err
+			}
+			out = [][]byte{found}
+		}
 	case ipvsCmdGetDest:
 		ap, err := requestedService(greq.Data)
 		if err != nil {
@@ -86,6 +106,27 @@ func (k *fakeIPVS) serve(greq genetlink.Message, nreq netlink.Message) ([]genetl
 		msgs[i] = genetlink.Message{Header: genetlink.Header{Command: greq.Header.Command, Version: 1}, Data: b}
 	}
 	return msgs, nil
+}
+
+// lookup answers a GET_SERVICE that names one service, as the kernel
+// does: that service, or ESRCH.
+func (k *fakeIPVS) lookup(req []byte) ([]byte, error) {
+	b, err := nestedIn(req, ipvsCmdAttrService)
+	if err != nil || b == nil {
+		return nil, genltest.Error(int(unix.EINVAL))
+	}
+	var want NetlinkService
+	if err := decodeService(b, &want); err != nil {
+		return nil, err
+	}
+	for _, msg := range k.services {
+		var s NetlinkService
+		inner, _ := nestedIn(msg, ipvsCmdAttrService)
+		if decodeService(inner, &s) == nil && s.ID() == want.ID() {
+			return msg, nil
+		}
+	}
+	return nil, genltest.Error(int(unix.ESRCH))
 }
 
 // requestedService reads the service a GET_DEST request names.
@@ -304,5 +345,50 @@ func TestIPVSSyncDaemonsFakeKernel(t *testing.T) {
 	want := []IPVSSyncDaemon{{"master", "eth0", 5}, {"backup", "eth1", 6}, {"state 9", "eth2", 7}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("sync daemons %+v, %v; want %+v", got, err, want)
+	}
+}
+
+func fwmService(t *testing.T, af uint16, mark uint32) []byte {
+	return encode(t, ipvsCmdAttrService, func(ae *netlink.AttributeEncoder) {
+		ae.Uint16(ipvsSvcAttrAF, af)
+		ae.Uint32(ipvsSvcAttrFWMark, mark)
+		ae.String(ipvsSvcAttrSchedName, "wrr")
+		ae.Bytes(ipvsSvcAttrFlags, make([]byte, 8))
+	})
+}
+
+// A targeted read finds one service, with its real servers, or says it is
+// absent; the two fwmark services of one mark are two services.
+func TestLookupServiceFakeKernel(t *testing.T) {
+	vip := netip.MustParseAddr("10.0.0.1")
+	k := &fakeIPVS{
+		services: [][]byte{tcpService(t, vip, 80), fwmService(t, unix.AF_INET6, 1), tcpService(t, vip, 8080)},
+		dests: map[uint16][][]byte{
+			80: {dest(t, unix.AF_INET, []byte{10, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 80, 3, 1)},
+		},
+	}
+	nl, err := dialFake(t, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nl.Close()
+	tests := []struct {
+		id          IPVSServiceID
+		found       bool
+		realServers int
+	}{
+		{IPVSServiceID{Protocol: "TCP", Addr: vip, Port: 80}, true, 1},
+		{IPVSServiceID{Protocol: "TCP", Addr: vip, Port: 8080}, true, 0},
+		{IPVSServiceID{Protocol: "TCP", Addr: vip, Port: 81}, false, 0},
+		{IPVSServiceID{Protocol: "UDP", Addr: vip, Port: 80}, false, 0},
+		{IPVSServiceID{Protocol: "FWM", Mark: 1, IPv6: true}, true, 0},
+		{IPVSServiceID{Protocol: "FWM", Mark: 1}, false, 0},
+	}
+	for _, tt := range tests {
+		svc, found, err := nl.LookupService(tt.id)
+		if err != nil || found != tt.found || len(svc.RealServers) != tt.realServers || (found && svc.ID() != tt.id) {
+			t.Errorf("LookupService(%s) = %s with %d real servers, found %v, %v; want found %v with %d",
+				tt.id, svc.ID(), len(svc.RealServers), found, err, tt.found, tt.realServers)
+		}
 	}
 }

@@ -10,6 +10,8 @@ type IPVSTable struct {
 	fs       FS
 	file     string // a file named by the caller, else net/ip_vs below the root
 	nl       *IPVSNetlink
+	// dialFailed: netlink could not be had to confirm an absence.
+	dialFailed bool
 }
 
 // OpenIPVS decides the source of the IPVS table of fs (file, when not

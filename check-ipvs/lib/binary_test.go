@@ -305,7 +305,7 @@ func TestBinaryHelp(t *testing.T) {
 		}
 		for _, want := range []string{"Usage:\n  check-ipvs [OPTIONS]\n", "-s, --service=PROTO:ADDR:PORT", "-w, --warning-available=N|N%",
 			"-c, --critical-available=N|N%", "--expect=PROTO:ADDR:PORT", "--procfs-root=DIR", "--version", "-h, --help",
-			"--warning-capacity=N%", "--critical-capacity=N%", "--state-file=FILE", "--forget=ADDR:PORT|all", "--forget-after=DURATION", "(default: 7d)"} {
+			"--warning-capacity=N%", "--critical-capacity=N%", "--state-file=FILE", "--forget=ADDR:PORT|SERVICE|all", "--forget-after=DURATION", "(default: 7d)"} {
 			if !strings.Contains(res.Stdout, want) {
 				t.Errorf("check-ipvs %s: stdout lacks %q:\n%s", arg, want, res.Stdout)
 			}

@@ -84,7 +84,7 @@ func TestServiceListedTwiceIsMatchedOnce(t *testing.T) {
 	e := newEvaluationWith(defaultOptions(), mem, time.Now(), next)
 	e.add(&web)
 	e.add(&other)
-	e.finish()
+	e.close()
 	v := e.result()
 	if v.Removed != 1 || len(next.removed) != 1 || next.removed[0].RealServer != "127.0.0.1:8093" {
 		t.Errorf("removed %d, remembered as removed %+v; want 127.0.0.1:8093 once (absent from the first copy)", v.Removed, next.removed)

@@ -21,7 +21,7 @@ func service(t *testing.T, spec string, realServers ...realServer) procnet.Servi
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := procnet.Service{Protocol: s.Protocol, Addr: s.Addr, Port: s.Port, FirewallMark: s.Mark, Scheduler: "wlc"}
+	svc := procnet.Service{Protocol: s.Protocol, Addr: s.Addr, Port: s.Port, FirewallMark: s.Mark, FWMIPv6: s.IPv6, Scheduler: "wlc"}
 	for _, rs := range realServers {
 		ap := netip.MustParseAddrPort(rs.addrPort)
 		svc.RealServers = append(svc.RealServers, procnet.RealServer{Addr: ap.Addr(), Port: ap.Port(), Forward: "Route", Weight: rs.weight})

@@ -24,7 +24,14 @@ type member struct {
 // memory is the remembered pool of every service, keyed by service, for
 // the whole table whatever the flags select.
 type memory struct {
+	// services, when whole, has every service of the table at the last
+	// change (a key for each, real servers or not); from the header
+	// alone, only the real servers out of rotation.
 	services map[serviceSpec][]member
+	whole    bool
+	// removedServices are the services confirmed gone, with the Unix
+	// second they were last seen.
+	removedServices map[serviceSpec]int64
 	// seen is when the pool as remembered was last seen whole: the last
 	// run's time. A remembered real server absent now was last seen then.
 	seen time.Time
@@ -35,6 +42,12 @@ func (m *memory) add(spec serviceSpec, mb member) {
 		m.services = map[serviceSpec][]member{}
 	}
 	m.services[spec] = append(m.services[spec], mb)
+}
+
+// serviceExpired reports whether a service removed and last seen at
+// lastSeen is forgotten after keep (0: never).
+func serviceExpired(lastSeen int64, now time.Time, keep time.Duration) bool {
+	return keep > 0 && now.Sub(time.Unix(lastSeen, 0)) > keep
 }
 
 // expired reports whether mb, removed, has been gone longer than keep and

@@ -26,6 +26,10 @@ func (o offender) String() string {
 		return o.Service.String() + " -> " + o.RealServer.String() + " weight 0"
 	case removed:
 		return o.Service.String() + " -> " + o.RealServer.String() + " removed, last seen " + clock(o.LastSeen, o.Now)
+	case serviceRemoved:
+		return o.Service.String() + " service removed, last seen " + clock(o.LastSeen, o.Now)
+	case tableEmptied:
+		return "no virtual services: " + plural(o.Total, "service") + " removed, last seen " + clock(o.LastSeen, o.Now)
 	case lowCapacity:
 		return fmt.Sprintf("%s: %s of its weight in rotation (%d of %d)", o.Service, percent(o.InRotation, o.Weight), o.InRotation, o.Weight)
 	}

@@ -1,8 +1,10 @@
 package checkipvs
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,8 +45,9 @@ type options struct {
 	StateFile string
 	// Forget names removed real servers to forget now; ForgetAll forgets
 	// every one.
-	Forget    []netip.AddrPort
-	ForgetAll bool
+	Forget         []netip.AddrPort
+	ForgetServices []serviceSpec
+	ForgetAll      bool
 	// ForgetAfter is how long a removed real server is remembered; 0 is
 	// for ever.
 	ForgetAfter time.Duration
@@ -69,6 +72,16 @@ func (o options) forgets(rs netip.AddrPort) bool {
 	return false
 }
 
+// forgetting reports whether --forget names anything.
+func (o options) forgetting() bool {
+	return o.ForgetAll || len(o.Forget) > 0 || len(o.ForgetServices) > 0
+}
+
+// forgetsService reports whether --forget names the removed service s.
+func (o options) forgetsService(s serviceSpec) bool {
+	return o.ForgetAll || slices.Contains(o.ForgetServices, s)
+}
+
 // The defaults are the plain rules: every real server should be
 // available (else WARNING), and at least one must be (else CRITICAL).
 var (
@@ -87,14 +100,14 @@ type flagValues struct {
 	Critical   *string  `short:"c" long:"critical-available" value-name:"N|N%" description:"CRITICAL when fewer real servers of a service than this have weight > 0 (default: 1)"`
 	Expect     []string `long:"expect" value-name:"PROTO:ADDR:PORT" description:"CRITICAL when this service is not present (repeatable)"`
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
-	NetNS      string   `long:"netns" value-name:"NAME|PATH" description:"check the IPVS table of this network namespace: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)"`
+	NetNS      *string  `long:"netns" value-name:"NAME|PATH" description:"check the IPVS table of this network namespace: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)"`
 	//lint:ignore SA5008 go-flags takes one choice tag per allowed value
 	SyncDaemon       string   `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
 	WarningCapacity  string   `long:"warning-capacity" value-name:"N%" description:"WARNING when less than this share of a service's weight is in rotation, a real server out of rotation counting with its last non-zero weight (default: off)"`
 	CriticalCapacity string   `long:"critical-capacity" value-name:"N%" description:"CRITICAL likewise (default: off)"`
 	StateFile        string   `long:"state-file" value-name:"FILE" description:"where the pools are remembered, to count removed real servers (default: a file per network namespace and procfs root in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)"`
-	Forget           []string `long:"forget" value-name:"ADDR:PORT|all" description:"forget this removed real server (repeatable), or all of them, for good; run it once by hand"`
-	ForgetAfter      string   `long:"forget-after" value-name:"DURATION" default:"7d" description:"forget a real server removed longer ago than this, such as 7d, 36h; 0 remembers for ever"`
+	Forget           []string `long:"forget" value-name:"ADDR:PORT|SERVICE|all" description:"forget this removed real server or removed service (PROTO:ADDR:PORT, FWM:MARK) (repeatable), or all of them, for good; run it once by hand"`
+	ForgetAfter      string   `long:"forget-after" value-name:"DURATION" default:"7d" description:"forget a real server or service removed longer ago than this, such as 7d, 36h; 0 remembers for ever"`
 	Version          bool     `long:"version" description:"print the version and exit"`
 
 	// Off by default: --netns refuses a namespace that any user can make.
@@ -124,8 +137,15 @@ func parseOptions(args []string) (options, error) {
 		return options{}, err
 	}
 	opts := defaultOptions()
-	opts.ProcfsRoot, opts.SyncDaemon, opts.NetNS = fv.ProcfsRoot, fv.SyncDaemon, fv.NetNS
+	opts.ProcfsRoot, opts.SyncDaemon = fv.ProcfsRoot, fv.SyncDaemon
 	opts.NetNSForeignUserNS = fv.NetNSForeignUserNS
+	if fv.NetNS != nil {
+		if *fv.NetNS == "" {
+			// "" would read the check's own namespace: never what was meant.
+			return options{}, errors.New("--netns '': want a name from ip netns or a path such as /proc/PID/ns/net")
+		}
+		opts.NetNS = *fv.NetNS
+	}
 	var err error
 	if opts.Services, err = parseServiceSpecs(fv.Services); err != nil {
 		return options{}, err
@@ -155,9 +175,13 @@ func parseOptions(args []string) (options, error) {
 			opts.ForgetAll = true
 			continue
 		}
+		if spec, err := parseServiceSpec(f); err == nil {
+			opts.ForgetServices = append(opts.ForgetServices, spec)
+			continue
+		}
 		rs, err := netip.ParseAddrPort(f)
 		if err != nil || rs.Addr().Zone() != "" {
-			return options{}, fmt.Errorf("--forget %q: want a real server as ADDR:PORT (IPv6 in brackets) or all", f)
+			return options{}, fmt.Errorf("--forget %q: want a real server as ADDR:PORT (IPv6 in brackets), a service as PROTO:ADDR:PORT or FWM:MARK, or all", f)
 		}
 		opts.Forget = append(opts.Forget, rs)
 	}
@@ -187,7 +211,8 @@ func parseForgetAfter(s string) (time.Duration, error) {
 	bad := fmt.Errorf("--forget-after %q: want a duration such as 7d or 36h, or 0 for ever", s)
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.ParseFloat(days, 64)
-		if err != nil || n < 0 || n > 100000 {
+		// Negated so that NaN, which every comparison refuses, is refused.
+		if err != nil || !(n >= 0 && n <= 100000) {
 			return 0, bad
 		}
 		return time.Duration(n * float64(24*time.Hour)), nil

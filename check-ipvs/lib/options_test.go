@@ -79,10 +79,14 @@ func TestParseOptionsRejects(t *testing.T) {
 		{[]string{"-expect=TCP:10.0.0.1"}, `invalid service "TCP:10.0.0.1": want TCP:ADDR:PORT, IPv6 in brackets`},
 		{[]string{"--critical-capacity", "50"}, `--critical-capacity "50": want a percentage of the service's weight, such as 50%`},
 		{[]string{"--warning-capacity", "150%"}, `--warning-capacity: invalid threshold "150%": a percentage is at most 100%`},
-		{[]string{"--forget", "127.0.0.1"}, `--forget "127.0.0.1": want a real server as ADDR:PORT (IPv6 in brackets) or all`},
+		{[]string{"--forget", "127.0.0.1"}, `--forget "127.0.0.1": want a real server as ADDR:PORT (IPv6 in brackets), a service as PROTO:ADDR:PORT or FWM:MARK, or all`},
 		{[]string{"--forget-after", "a week"}, `--forget-after "a week": want a duration such as 7d or 36h, or 0 for ever`},
 		{[]string{"--forget-after=-1h"}, `--forget-after "-1h": want a duration such as 7d or 36h, or 0 for ever`},
 		{[]string{"--forget-after", "xd"}, `--forget-after "xd": want a duration such as 7d or 36h, or 0 for ever`},
+		{[]string{"--forget-after", "NaNd"}, `--forget-after "NaNd": want a duration such as 7d or 36h, or 0 for ever`},
+		{[]string{"--forget-after", "Infd"}, `--forget-after "Infd": want a duration such as 7d or 36h, or 0 for ever`},
+		{[]string{"--netns", ""}, `--netns '': want a name from ip netns or a path such as /proc/PID/ns/net`},
+		{[]string{"--netns="}, `--netns '': want a name from ip netns or a path such as /proc/PID/ns/net`},
 	}
 	for _, tt := range tests {
 		got, err := parseOptions(tt.args)
@@ -101,7 +105,7 @@ func TestParseOptionsHelp(t *testing.T) {
 			continue
 		}
 		for _, want := range []string{"Usage:\n  check-ipvs [OPTIONS]", "--service=PROTO:ADDR:PORT", "--critical-available=N|N%", "--procfs-root=DIR", "3 UNKNOWN",
-			"--warning-capacity=N%", "--critical-capacity=N%", "--state-file=FILE", "--forget=ADDR:PORT|all", "--forget-after=DURATION"} {
+			"--warning-capacity=N%", "--critical-capacity=N%", "--state-file=FILE", "--forget=ADDR:PORT|SERVICE|all", "--forget-after=DURATION"} {
 			if !strings.Contains(help.Usage, want) {
 				t.Errorf("parseOptions(%q): usage lacks %q:\n%s", args, want, help.Usage)
 			}

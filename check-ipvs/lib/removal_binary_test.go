@@ -125,7 +125,7 @@ func TestBinaryRemovedRealServers(t *testing.T) {
 				wantStdout: "IPVS OK: 1 service, 2 real servers, all available\n", wantStderr: "check-ipvs: forgot the removed real server 127.0.0.1:8092 (state "},
 			{table: oneGone, wantCode: 0, wantStdout: "IPVS OK: 1 service, 2 real servers, all available\n"},
 			{table: oneGone, args: []string{"--forget", "all"}, wantCode: 0,
-				wantStdout: "IPVS OK: 1 service, 2 real servers, all available\n", wantStderr: "check-ipvs: no removed real server to forget"},
+				wantStdout: "IPVS OK: 1 service, 2 real servers, all available\n", wantStderr: "check-ipvs: nothing removed to forget"},
 		}},
 		{"--forget all, in the run that finds them removed", []step{
 			{table: three, wantCode: 0, wantStdout: allOK},
@@ -133,10 +133,39 @@ func TestBinaryRemovedRealServers(t *testing.T) {
 				wantStderr: "forgot the removed real server 127.0.0.1:8091"},
 			{table: twoGone, wantCode: 0, wantStdout: "IPVS OK: 1 service, 1 real server, all available\n"},
 		}},
-		{"a removed service keeps its memory, unreported, until it is back", []step{
+		{"an emptied table is CRITICAL until the service is back, which keeps its memory", []step{
 			{table: three, wantCode: 0, wantStdout: allOK},
-			{table: "ipvs-no-services", wantCode: 0, wantStdout: "IPVS OK: no virtual services configured\n"},
+			{table: "ipvs-no-services", wantCode: 2, wantStdout: "~IPVS CRITICAL: no virtual services: 1 service removed, last seen "},
+			{table: "ipvs-no-services", wantCode: 2, wantStdout: "~IPVS CRITICAL: no virtual services: 1 service removed, last seen "},
 			{table: oneGone, wantCode: 1, wantStdout: "~IPVS WARNING: " + removed8092},
+		}},
+		{"an empty table never seen full is OK", []step{
+			{table: "ipvs-no-services", wantCode: 0, wantStdout: "IPVS OK: no virtual services configured\n"},
+			{table: "ipvs-no-services", wantCode: 0, wantStdout: "IPVS OK: no virtual services configured\n"},
+		}},
+		{"a removed service warns until it returns", []step{
+			{table: "ipvs-all-available", wantCode: 0, wantStdout: "IPVS OK: 6 services, 10 real servers, all available\n"},
+			{table: "ipvs-one-service-gone", wantCode: 1, wantStdout: "~IPVS WARNING: UDP 10.0.0.1:53 service removed, last seen "},
+			{table: "ipvs-one-service-gone", wantCode: 1, wantStdout: "~IPVS WARNING: UDP 10.0.0.1:53 service removed, last seen "},
+			{table: "ipvs-all-available", wantCode: 0, wantStdout: "IPVS OK: 6 services, 10 real servers, all available\n"},
+		}},
+		{"--forget names a removed service", []step{
+			{table: "ipvs-all-available", wantCode: 0, wantStdout: "IPVS OK: 6 services, 10 real servers, all available\n"},
+			{table: "ipvs-one-service-gone", wantCode: 1, wantStdout: "~IPVS WARNING: UDP 10.0.0.1:53 service removed, last seen "},
+			{table: "ipvs-one-service-gone", args: []string{"--forget", "UDP:10.0.0.1:53"}, wantCode: 0,
+				wantStdout: "IPVS OK: 5 services, 9 real servers, all available\n", wantStderr: "forgot the removed service UDP 10.0.0.1:53"},
+			{table: "ipvs-one-service-gone", wantCode: 0, wantStdout: "IPVS OK: 5 services, 9 real servers, all available\n"},
+		}},
+		{"--forget-after lets a removed service go", []step{
+			{table: "ipvs-all-available", wantCode: 0, wantStdout: "IPVS OK: 6 services, 10 real servers, all available\n"},
+			{table: "ipvs-one-service-gone", args: []string{"--forget-after", "0.0000001s"}, wantCode: 0,
+				wantStdout: "IPVS OK: 5 services, 9 real servers, all available\n"},
+		}},
+		{"the two fwmark services of a mark are two: an IPv6 real server removed", []step{
+			{table: "ipvs-fwm-two-families", wantCode: 0, wantStdout: "IPVS OK: 2 services, 3 real servers, all available\n"},
+			{table: "ipvs-fwm-two-families-flipped", wantCode: 0, wantStdout: "IPVS OK: 2 services, 3 real servers, all available\n"},
+			{table: "ipvs-fwm-ipv6-one-removed", wantCode: 1, wantStdout: "~IPVS WARNING: FWM 1 IPv6 -> [2001:db8::105]:0 removed, last seen "},
+			{table: "ipvs-fwm-ipv6-one-removed", args: []string{"-s", "FWM6:1", "-s", "FWM:1"}, wantCode: 1, wantStdout: "~IPVS WARNING: FWM 1 IPv6 -> [2001:db8::105]:0 removed, last seen "},
 		}},
 	}
 	for _, tt := range tests {

@@ -46,6 +46,21 @@ type runEnv struct {
 	// check's own).
 	readSyncDaemons func(ns *procnet.NetNS) ([]procnet.IPVSSyncDaemon, error)
 	stderr          io.Writer
+	// openTable opens the table to read (nil: procnet's, from the files,
+	// confirming over netlink when it can).
+	openTable func(procfs procnet.FS) (ipvsTable, error)
+}
+
+// ipvsTable is what a run reads: the table, and the services it missed,
+// again (procnet.IPVSTable).
+type ipvsTable interface {
+	WalkFile(fn func(*procnet.Service) error) error
+	Confirm(ids []procnet.IPVSServiceID, fn func(*procnet.Service, *procnet.IPVSCounters, []procnet.IPVSCounters) error) (how string, err error)
+	Close() error
+}
+
+func openTable(procfs procnet.FS) (ipvsTable, error) {
+	return procnet.OpenIPVS(procfs, procnet.SourceProcfs, "")
 }
 
 // defaultStatePath is one state file per network namespace (netnsID, ""
@@ -62,14 +77,11 @@ func run(opts options, env runEnv) *checkers.Checker {
 	if err != nil {
 		return checkers.Unknown(err.Error())
 	}
-	v, notes, err := evaluateTable(procfs, opts, env)
-	if errors.Is(err, statefile.ErrUntrusted) {
-		return checkers.Unknown(err.Error())
-	}
+	v, floor, notes, err := evaluateTable(procfs, opts, env)
 	if err != nil {
 		return checkers.Unknown(readFailure(procfs, err))
 	}
-	st := v.Status
+	st := checkrun.Worst(v.Status, floor)
 	var tail []string
 	if opts.SyncDaemon != "" {
 		read := func() ([]procnet.IPVSSyncDaemon, error) { return env.readSyncDaemons(procfs.NetNS()) }
@@ -81,68 +93,83 @@ func run(opts options, env runEnv) *checkers.Checker {
 	return checkers.NewChecker(st, formatVerdict(v, st, strings.Join(tail, offenderSep)))
 }
 
-// evaluateTable walks net/ip_vs once with the remembered pools. When the
-// table is what the memory describes (the usual run) that is all: the
-// state is only touched. Without a usable memory (first run, a corrupt or
-// foreign state) the one walk also collects the new memory. Otherwise (a
-// change of the pools, a real server to forget or to let go after
-// --forget-after) it reads the whole memory, walks the table again
-// against it and writes the new memory. It returns notes for the result line when the memory cannot be
-// kept.
-func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, []string, error) {
-	root := procfs.Root()
+// evaluateTable reads the table, confirms every absence, recalls the
+// memory, judges, remembers, and returns the verdict with notes for the
+// result line and the least status they call for (a check that cannot
+// keep its memory is at least WARNING: it would miss the next removal).
+//
+// The usual run, on a table that is what the memory describes, reads the
+// table once and the state's first line, and only touches the state.
+// Otherwise (a change of the pools, a real server or service to forget or
+// to let go after --forget-after, no usable memory) it reads the whole
+// memory, the table again, confirms with a targeted read each service the
+// memory or the flags expect that the read missed, and writes the new
+// memory.
+func evaluateTable(procfs procnet.FS, opts options, env runEnv) (verdict, checkers.Status, []string, error) {
 	path := opts.StateFile
 	if path == "" {
-		path = defaultStatePath(root, procfs.NetNS().ID())
+		path = defaultStatePath(procfs.Root(), procfs.NetNS().ID())
 	}
-	rem, herr := readStateHeader(path, root)
-	var next *pool
-	if herr != nil {
-		next = &pool{} // no memory: one walk that collects the new one
+	open := env.openTable
+	if open == nil {
+		open = openTable
 	}
-	e := newEvaluationWith(opts, rem.mem, env.now, next)
-	if err := procfs.WalkIPVS(e.add); err != nil {
-		return verdict{}, nil, err
+	table, err := open(procfs)
+	if err != nil {
+		return verdict{}, checkers.OK, nil, err
 	}
-	if next == nil {
-		if e.hash.String() == rem.pool && !opts.ForgetAll && len(opts.Forget) == 0 && !anyExpired(rem.mem, env.now, opts.ForgetAfter) {
-			touchState(path, env.now)
-			return e.result(), nil, nil
+	defer table.Close()
+	store := recallMemory(path, procfs.Root())
+	defer store.close()
+
+	if store.usable() {
+		e := newEvaluationWith(opts, store.memory(), env.now, nil)
+		if err := table.WalkFile(e.add); err != nil {
+			return verdict{}, checkers.OK, nil, err
 		}
-		rem, _ = readState(path, root, true) // no memory when it changed meanwhile into something not ours
-		next = &pool{body: make([]byte, 0, rem.size+rem.size/8)}
-		e = newEvaluationWith(opts, rem.mem, env.now, next)
-		if err := procfs.WalkIPVS(e.add); err != nil {
-			return verdict{}, nil, err
+		if e.hash.String() == store.pool() && len(e.toConfirm()) == 0 && !opts.forgetting() && !anyExpired(store.memory(), env.now, opts.ForgetAfter) {
+			e.close()
+			st, notes := store.touch(env.now)
+			return e.result(), st, notes, nil
 		}
+		store.recallWhole()
 	}
-	e.finish()
-	for _, rs := range e.forgotten {
-		fmt.Fprintf(env.stderr, "%s: forgot the removed real server %s (state %s)\n", programName, rs, path)
+	next := store.next()
+	e := newEvaluationWith(opts, store.memory(), env.now, next)
+	if err := table.WalkFile(e.add); err != nil {
+		return verdict{}, checkers.OK, nil, err
 	}
-	if (opts.ForgetAll || len(opts.Forget) > 0) && len(e.forgotten) == 0 {
-		fmt.Fprintf(env.stderr, "%s: no removed real server to forget (state %s)\n", programName, path)
+	if _, err := table.Confirm(e.toConfirm(), e.confirmed); err != nil {
+		return verdict{}, checkers.OK, nil, err
 	}
-	var notes []string
-	if err := writeState(path, root, e.hash.String(), next); err != nil {
-		if errors.Is(herr, statefile.ErrUntrusted) {
-			return verdict{}, nil, statefile.Unusable(path, herr, err)
-		}
-		notes = append(notes, fmt.Sprintf("removed real servers not tracked: %v", err))
-	} else if errors.Is(herr, statefile.ErrUntrusted) {
-		fmt.Fprintf(env.stderr, "%s: %v, replaced\n", programName, herr)
+	e.close()
+	v := e.result()
+	for _, name := range e.forgotten {
+		fmt.Fprintf(env.stderr, "%s: forgot the removed %s (state %s)\n", programName, name, path)
 	}
-	return e.result(), notes, nil
+	if opts.forgetting() && len(e.forgotten) == 0 {
+		fmt.Fprintf(env.stderr, "%s: nothing removed to forget (state %s)\n", programName, path)
+	}
+	st, notes := store.save(e.hash.String(), next)
+	if err := store.replacedUntrusted(); err != nil {
+		fmt.Fprintf(env.stderr, "%s: %v, replaced\n", programName, err)
+	}
+	return v, st, notes, nil
 }
 
-// anyExpired reports whether a removed real server of mem is due to be
-// forgotten, which rewrites the memory.
+// anyExpired reports whether a removed real server or service of mem is
+// due to be forgotten, which rewrites the memory.
 func anyExpired(mem memory, now time.Time, keep time.Duration) bool {
 	for _, mbs := range mem.services {
 		for _, mb := range mbs {
 			if expired(mb, now, keep) {
 				return true
 			}
+		}
+	}
+	for _, t := range mem.removedServices {
+		if serviceExpired(t, now, keep) {
+			return true
 		}
 	}
 	return false

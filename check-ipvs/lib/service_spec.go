@@ -16,7 +16,14 @@ type serviceSpec struct {
 	Addr     netip.Addr // invalid for FWM
 	Port     uint16
 	Mark     uint32 // FWM only
+	// IPv6 is the IPv6 fwmark service of the mark (ipvsadm -A -f MARK
+	// -6), FWM6:MARK; the kernel keys fwmark services by family and mark.
+	IPv6 bool
 }
+
+// protoFWM6 names the IPv6 fwmark service of a mark in the --service
+// syntax and the state.
+const protoFWM6 = "FWM6"
 
 const protoFWM = procnet.ProtocolFWM
 
@@ -25,11 +32,19 @@ const protoFWM = procnet.ProtocolFWM
 var kernelProtocols = procnet.IPVSProtocols()
 
 // parseServiceSpec parses the --service and --expect syntax:
-// "TCP:10.0.0.1:80", "UDP:[2001:db8::1]:53", "FWM:1", "FWM:0x1".
+// "TCP:10.0.0.1:80", "UDP:[2001:db8::1]:53", "FWM:1", "FWM:0x1", and
+// "FWM6:1" for the IPv6 fwmark service of mark 1.
 func parseServiceSpec(s string) (serviceSpec, error) {
 	proto, rest, ok := strings.Cut(s, ":")
 	if !ok || rest == "" {
-		return serviceSpec{}, fmt.Errorf("invalid service %q: want PROTO:ADDR:PORT (such as TCP:10.0.0.1:80) or FWM:MARK", s)
+		return serviceSpec{}, fmt.Errorf("invalid service %q: want PROTO:ADDR:PORT (such as TCP:10.0.0.1:80), FWM:MARK or FWM6:MARK", s)
+	}
+	if strings.EqualFold(proto, protoFWM6) {
+		mark, err := parseMark(rest)
+		if err != nil {
+			return serviceSpec{}, fmt.Errorf("invalid service %q: %w", s, err)
+		}
+		return serviceSpec{Protocol: protoFWM, Mark: mark, IPv6: true}, nil
 	}
 	p, err := canonicalProtocol(proto)
 	if err != nil {
@@ -70,7 +85,7 @@ func canonicalProtocol(s string) (string, error) {
 			return procnet.IPVSProtocolName(uint8(n)), nil
 		}
 	}
-	return "", fmt.Errorf("unknown protocol %q: want TCP, UDP, SCTP, AH, ESP, FWM or IP_<number>", s)
+	return "", fmt.Errorf("unknown protocol %q: want TCP, UDP, SCTP, AH, ESP, FWM, FWM6 or IP_<number>", s)
 }
 
 // parseMark accepts a decimal or 0x-prefixed hexadecimal firewall mark. A
@@ -89,24 +104,25 @@ func parseMark(s string) (uint32, error) {
 
 // specOf returns the spec that names svc.
 func specOf(svc *procnet.Service) serviceSpec {
-	if svc.IsFWM() {
-		return serviceSpec{Protocol: protoFWM, Mark: svc.FirewallMark}
-	}
-	return serviceSpec{Protocol: svc.Protocol, Addr: svc.Addr, Port: svc.Port}
+	id := svc.ID()
+	return serviceSpec{Protocol: id.Protocol, Addr: id.Addr, Port: id.Port, Mark: id.Mark, IPv6: id.IPv6}
+}
+
+// id names s to procnet, for a targeted read.
+func (s serviceSpec) id() procnet.IPVSServiceID {
+	return procnet.IPVSServiceID{Protocol: s.Protocol, Addr: s.Addr, Port: s.Port, Mark: s.Mark, IPv6: s.IPv6}
 }
 
 // String returns the service in ipvsadm -Ln notation: "TCP 10.0.0.1:80",
-// "UDP [2001:db8::1]:53", "FWM 1".
-func (s serviceSpec) String() string {
-	if s.Protocol == protoFWM {
-		return protoFWM + " " + strconv.FormatUint(uint64(s.Mark), 10)
-	}
-	return s.Protocol + " " + netip.AddrPortFrom(s.Addr, s.Port).String()
-}
+// "UDP [2001:db8::1]:53", "FWM 1", "FWM 1 IPv6".
+func (s serviceSpec) String() string { return s.id().String() }
 
 // key returns the spec in the --service syntax, which parseServiceSpec
-// reads back: "TCP:10.0.0.1:80", "UDP:[2001:db8::1]:53", "FWM:1".
+// reads back: "TCP:10.0.0.1:80", "UDP:[2001:db8::1]:53", "FWM:1", "FWM6:1".
 func (s serviceSpec) key() string {
+	if s.Protocol == protoFWM && s.IPv6 {
+		return protoFWM6 + ":" + strconv.FormatUint(uint64(s.Mark), 10)
+	}
 	if s.Protocol == protoFWM {
 		return protoFWM + ":" + strconv.FormatUint(uint64(s.Mark), 10)
 	}

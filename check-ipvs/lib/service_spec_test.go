@@ -30,6 +30,8 @@ func TestParseServiceSpec(t *testing.T) {
 		{"fwm:0X2a", serviceSpec{Protocol: "FWM", Mark: 42}},
 		{"FWM:010", serviceSpec{Protocol: "FWM", Mark: 10}}, // decimal, not octal
 		{"FWM:4294967295", serviceSpec{Protocol: "FWM", Mark: 4294967295}},
+		{"FWM6:1", serviceSpec{Protocol: "FWM", Mark: 1, IPv6: true}},
+		{"fwm6:0x2a", serviceSpec{Protocol: "FWM", Mark: 42, IPv6: true}},
 	}
 	for _, tt := range tests {
 		got, err := parseServiceSpec(tt.in)
@@ -41,15 +43,15 @@ func TestParseServiceSpec(t *testing.T) {
 
 func TestParseServiceSpecRejects(t *testing.T) {
 	tests := []struct{ in, wantErr string }{
-		{"", `invalid service "": want PROTO:ADDR:PORT (such as TCP:10.0.0.1:80) or FWM:MARK`},
-		{"TCP", `invalid service "TCP": want PROTO:ADDR:PORT (such as TCP:10.0.0.1:80) or FWM:MARK`},
-		{"TCP:", `invalid service "TCP:": want PROTO:ADDR:PORT (such as TCP:10.0.0.1:80) or FWM:MARK`},
+		{"", `invalid service "": want PROTO:ADDR:PORT (such as TCP:10.0.0.1:80), FWM:MARK or FWM6:MARK`},
+		{"TCP", `invalid service "TCP": want PROTO:ADDR:PORT (such as TCP:10.0.0.1:80), FWM:MARK or FWM6:MARK`},
+		{"TCP:", `invalid service "TCP:": want PROTO:ADDR:PORT (such as TCP:10.0.0.1:80), FWM:MARK or FWM6:MARK`},
 		{"TCP:10.0.0.1", `invalid service "TCP:10.0.0.1": want TCP:ADDR:PORT, IPv6 in brackets`},
 		{"TCP:10.0.0.1:65536", `invalid service "TCP:10.0.0.1:65536": want TCP:ADDR:PORT, IPv6 in brackets`},
 		{"UDP:2001:db8::1:53", `invalid service "UDP:2001:db8::1:53": want UDP:ADDR:PORT, IPv6 in brackets`},
 		{"TCP:[fe80::1%eth0]:80", `invalid service "TCP:[fe80::1%eth0]:80": want TCP:ADDR:PORT, IPv6 in brackets`},
-		{"HTTP:10.0.0.1:80", `invalid service "HTTP:10.0.0.1:80": unknown protocol "HTTP": want TCP, UDP, SCTP, AH, ESP, FWM or IP_<number>`},
-		{"IP_256:10.0.0.1:0", `invalid service "IP_256:10.0.0.1:0": unknown protocol "IP_256": want TCP, UDP, SCTP, AH, ESP, FWM or IP_<number>`},
+		{"HTTP:10.0.0.1:80", `invalid service "HTTP:10.0.0.1:80": unknown protocol "HTTP": want TCP, UDP, SCTP, AH, ESP, FWM, FWM6 or IP_<number>`},
+		{"IP_256:10.0.0.1:0", `invalid service "IP_256:10.0.0.1:0": unknown protocol "IP_256": want TCP, UDP, SCTP, AH, ESP, FWM, FWM6 or IP_<number>`},
 		{"FWM:0", `invalid service "FWM:0": firewall mark "0": want a number from 1 to 4294967295, decimal or 0x hex`},
 		{"FWM:x", `invalid service "FWM:x": firewall mark "x": want a number from 1 to 4294967295, decimal or 0x hex`},
 		{"FWM:0x", `invalid service "FWM:0x": firewall mark "0x": want a number from 1 to 4294967295, decimal or 0x hex`},

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/netip"
+	"os"
 	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
@@ -42,6 +44,15 @@ type stateHeader struct {
 	Pool       string        `json:"pool"`
 	Removed    []stateMember `json:"removed,omitempty"`
 	Weights    []stateMember `json:"weights,omitempty"`
+	// RemovedServices are the services confirmed gone from the table,
+	// with when they were last seen.
+	RemovedServices []stateService `json:"removed_services,omitempty"`
+}
+
+// stateService is a removed service.
+type stateService struct {
+	Service  string `json:"service"`
+	LastSeen int64  `json:"last_seen"`
 }
 
 // stateMember is a removed real server (with LastSeen), or one at weight
@@ -62,26 +73,44 @@ type remembered struct {
 	mem  memory
 	pool string // the fingerprint of the table it describes
 	size int64  // of the file, to size the next one's buffer
+	// f is the open state, to mark this run on it (statefile.Touch); the
+	// caller closes it.
+	f *os.File
 }
 
-// readStateHeader reads the first line of the state file: the memory a
-// run on an unchanged table needs.
-func readStateHeader(path, root string) (remembered, error) {
-	return readState(path, root, false)
+// close closes the state file, if open.
+func (r *remembered) close() {
+	if r.f != nil {
+		r.f.Close()
+		r.f = nil
+	}
 }
 
 // readState reads the state file, the header only unless whole. Anything
-// that is not a state of ours for root is errNoMemory; one that
-// statefile.Open refuses is its error.
+// that is not a state of ours for root is errNoMemory; a state that cannot
+// be opened (statefile.Open: unreadable, or not to be trusted) is an error
+// that names it: the run starts afresh and replaces it if it can.
 func readState(path, root string, whole bool) (remembered, error) {
 	f, err := statefile.Open(path, maxStateSize)
-	if errors.Is(err, statefile.ErrUntrusted) {
-		return remembered{}, err // refused (statefile.ErrUntrusted): said if it cannot be replaced
-	}
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return remembered{}, errNoMemory
 	}
-	defer f.Close()
+	if errors.Is(err, statefile.ErrUntrusted) {
+		return remembered{}, err // it names the file and why it is not trusted
+	}
+	if err != nil {
+		return remembered{}, fmt.Errorf("state file %s unusable: %w", path, err)
+	}
+	rem, err := decodeState(f, root, whole)
+	if err != nil {
+		f.Close()
+		return remembered{}, err
+	}
+	rem.f = f
+	return rem, nil
+}
+
+func decodeState(f *os.File, root string, whole bool) (remembered, error) {
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
 		return remembered{}, errNoMemory
@@ -99,7 +128,7 @@ func readState(path, root string, whole bool) (remembered, error) {
 	if json.Unmarshal(line, &h) != nil || h.Program != programName || h.Format != stateFormat || h.ProcfsRoot != root || h.Pool == "" {
 		return remembered{}, errNoMemory
 	}
-	rem := remembered{mem: memory{seen: fi.ModTime()}, pool: h.Pool, size: fi.Size()}
+	rem := remembered{mem: memory{seen: fi.ModTime(), whole: whole}, pool: h.Pool, size: fi.Size()}
 	for _, sm := range h.Removed {
 		mb, spec, err := sm.member()
 		if err != nil {
@@ -107,6 +136,16 @@ func readState(path, root string, whole bool) (remembered, error) {
 		}
 		mb.Removed, mb.LastSeen = true, sm.LastSeen
 		rem.mem.add(spec, mb)
+	}
+	for _, ss := range h.RemovedServices {
+		spec, err := parseServiceSpec(ss.Service)
+		if err != nil {
+			return remembered{}, errNoMemory
+		}
+		if rem.mem.removedServices == nil {
+			rem.mem.removedServices = map[serviceSpec]int64{}
+		}
+		rem.mem.removedServices[spec] = ss.LastSeen
 	}
 	if !whole {
 		for _, sm := range h.Weights {
@@ -142,7 +181,9 @@ func readBody(r *bufio.Reader, mem *memory) error {
 	var members []member // of spec, handed to mem at the next service
 	have := false
 	flush := func() {
-		if have && len(members) > 0 {
+		if have {
+			// A service without real servers is remembered too: its
+			// absence is a removed service.
 			if mem.services == nil {
 				mem.services = map[serviceSpec][]member{}
 			}
@@ -188,7 +229,7 @@ func readBody(r *bufio.Reader, mem *memory) error {
 // concurrent run reads the old memory or the new, never a part.
 func writeState(path, root, hash string, p *pool) error {
 	h, err := json.Marshal(stateHeader{Program: programName, Format: stateFormat, ProcfsRoot: root, Pool: hash,
-		Removed: p.removed, Weights: p.weights})
+		Removed: p.removed, Weights: p.weights, RemovedServices: p.removedServices})
 	if err != nil {
 		return err
 	}
@@ -200,12 +241,7 @@ func writeState(path, root, hash string, p *pool) error {
 	return statefile.WriteAtomic(path, b.Bytes())
 }
 
-// touchState marks the remembered pool as seen whole at now.
-func touchState(path string, now time.Time) error {
-	f, err := statefile.Open(path, maxStateSize)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+// touchState marks the remembered pool, open as f, as seen whole at now.
+func touchState(f *os.File, now time.Time) error {
 	return statefile.Touch(f, now)
 }

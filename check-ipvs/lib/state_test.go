@@ -74,11 +74,17 @@ func TestStateRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	mtime := time.Unix(1796300600, 0)
-	if err := touchState(path, mtime); err != nil {
+	opened, err := readState(path, "/proc", false)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if err := touchState(opened.f, mtime); err != nil {
+		t.Fatal(err)
+	}
+	opened.close()
 	removed8092 := member{RealServer: netip.MustParseAddrPort("127.0.0.1:8092"), LastWeight: 10, Removed: true, LastSeen: seen}
 	whole, err := readState(path, "/proc", true)
+	whole.close()
 	if err != nil || whole.pool != "abc" || !whole.mem.seen.Equal(mtime) {
 		t.Fatalf("readState = %+v, %v", whole, err)
 	}
@@ -91,7 +97,8 @@ func TestStateRoundTrip(t *testing.T) {
 	if got := whole.mem.services[dns]; len(got) != 1 || got[0].LastWeight != 3 {
 		t.Errorf("whole memory of %s = %+v", dns, got)
 	}
-	header, err := readStateHeader(path, "/proc")
+	header, err := readState(path, "/proc", false)
+	header.close()
 	wantHeader := []member{removed8092, {RealServer: netip.MustParseAddrPort("127.0.0.1:8093"), LastWeight: 1}}
 	if err != nil || !slices.EqualFunc(header.mem.services[web], wantHeader, sameMember) || len(header.mem.services[dns]) != 0 {
 		t.Errorf("header memory = %+v, %v; want %s: %+v", header.mem.services, err, web, wantHeader)

@@ -35,7 +35,7 @@ func BenchmarkEvaluateTable(b *testing.B) {
 	b.Run("unchanged pools", func(b *testing.B) {
 		evaluateTable(procfs, opts, env)
 		for b.Loop() {
-			if _, _, err := evaluateTable(procfs, opts, env); err != nil {
+			if _, _, _, err := evaluateTable(procfs, opts, env); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -43,7 +43,7 @@ func BenchmarkEvaluateTable(b *testing.B) {
 	b.Run("first run (no state)", func(b *testing.B) {
 		for b.Loop() {
 			os.Remove(opts.StateFile)
-			if _, _, err := evaluateTable(procfs, opts, env); err != nil {
+			if _, _, _, err := evaluateTable(procfs, opts, env); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -64,7 +64,7 @@ func BenchmarkEvaluateTable(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			if _, _, err := evaluateTable(procfs, opts, env); err != nil {
+			if _, _, _, err := evaluateTable(procfs, opts, env); err != nil {
 				b.Fatal(err)
 			}
 		}

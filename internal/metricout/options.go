@@ -35,7 +35,7 @@ func (o *Options) Register(fs *flag.FlagSet, defaultPrefix string) {
 	fs.StringVar(&o.Prefix, "metric-key-prefix", defaultPrefix, "metric key prefix")
 	fs.StringVar(&o.Tempfile, "tempfile", "", "state file for rates (default: one per arguments and network namespace in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)")
 	fs.StringVar(&o.ProcfsRoot, "procfs-root", "", "procfs root (default $HOST_PROC, else /proc)")
-	fs.StringVar(&o.NetNS, "netns", "", "read the tables of the network namespace `NAME|PATH`: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)")
+	fs.Var((*netnsFlag)(&o.NetNS), "netns", "read the tables of the network namespace `NAME|PATH`: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)")
 	fs.BoolVar(&o.NetNSForeignUserNS, "netns-foreign-userns", false, "read a -netns namespace even when a user namespace other than this process's own owns it (any user can make one: unshare -Urn); by default such a namespace is refused")
 	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
 }
@@ -58,6 +58,20 @@ func (o *Options) OpenFS() error {
 		return err
 	}
 	o.fs = fs
+	return nil
+}
+
+// netnsFlag is -netns: a namespace, never "", which would read the
+// plugin's own namespace whatever was meant.
+type netnsFlag string
+
+func (n *netnsFlag) String() string { return string(*n) }
+
+func (n *netnsFlag) Set(s string) error {
+	if s == "" {
+		return errors.New("want a name from ip netns or a path such as /proc/PID/ns/net, not ''")
+	}
+	*n = netnsFlag(s)
 	return nil
 }
 

@@ -27,6 +27,9 @@ func TestParseAndValidate(t *testing.T) {
 		{args: []string{"--help"}, done: true, code: 0, stdout: "-metric-key-prefix"},
 		{args: []string{"-nope"}, done: true, code: 2, stderr: "flag provided but not defined: -nope"},
 		{args: []string{"extra"}, done: true, code: 2, stderr: `unexpected argument "extra"`},
+		{args: []string{"-netns", ""}, done: true, code: 2, stderr: `invalid value "" for flag -netns: want a name from ip netns`},
+		{args: []string{"--netns="}, done: true, code: 2, stderr: `invalid value "" for flag -netns: want a name from ip netns`},
+		{args: []string{"-netns", "blue"}, prefix: "proc.net.x"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -90,6 +90,17 @@ func (w *Writer) Rate(key string, v uint64) (float64, bool) {
 	return perMinute(last, cur, w.elapsed())
 }
 
+// WentBackwards reports whether the counter key, given v this run, is
+// below its value of the previous run: a rate built from it is missing
+// this run, and a sum of rates that leaves it out would dip.
+func (w *Writer) WentBackwards(key string, v uint64) bool {
+	if !w.loaded {
+		w.loadState()
+	}
+	last, ok := w.last.values[w.prefix+"."+key]
+	return ok && float64(v) < last
+}
+
 // Float writes a value that need not be a whole number, such as a rate.
 func (w *Writer) Float(key string, v float64) {
 	w.begin(key)
@@ -131,6 +142,10 @@ func (w *Writer) recallJoin(parts ...string) (float64, bool) {
 	v, ok := w.last.values[string(w.memKey)]
 	return v, ok
 }
+
+// StatePath is where the state is kept: a plugin that keeps more than
+// numbers beside it names its own files after it.
+func (w *Writer) StatePath() string { return w.statePath }
 
 // Warnf writes one line to stderr about something skipped.
 func (w *Writer) Warnf(format string, args ...any) {

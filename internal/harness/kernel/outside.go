@@ -59,6 +59,12 @@ func Outside(t *testing.T) bool {
 				t.Fatalf("no result from inside %s (crashed or timed out?)\n%s", k.Name(), boot.log)
 			}
 			t.Logf("inside %s: %s %s", k.Name(), r.status, r.took)
+			// Measurements a passing test logs as "FIGURE ..." are shown too.
+			for _, line := range strings.Split(r.output, "\n") {
+				if _, fig, ok := strings.Cut(line, "FIGURE "); ok {
+					t.Logf("inside %s: %s", k.Name(), fig)
+				}
+			}
 			switch r.status {
 			case "FAIL":
 				t.Fatalf("failed inside %s:\n%s", k.Name(), r.output)

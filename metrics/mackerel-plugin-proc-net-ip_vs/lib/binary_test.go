@@ -138,7 +138,9 @@ func TestDuplicatedServicesAreWrittenOnce(t *testing.T) {
 	if n := strings.Count(got, "\n"); n != 5 {
 		t.Errorf("%d lines, want 5 (one real server, two service counts):\n%s", n, got)
 	}
-	if !strings.Contains(res.Stderr, "skipping duplicated service TCP_10_0_0_1_80") || !strings.Contains(res.Stderr, "skipping duplicated real server 10_0_1_2_80") {
+	// A service listed twice is what a read does while another service is
+	// added: no word of it.
+	if strings.Contains(res.Stderr, "duplicated service") || !strings.Contains(res.Stderr, "skipping duplicated real server 10_0_1_2_80") {
 		t.Errorf("stderr %q", res.Stderr)
 	}
 }
@@ -166,5 +168,29 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 	if res := testbin.Run(t, bin, nil, "-bogus"); res.ExitCode != 2 || !strings.Contains(res.Stderr, "-bogus") {
 		t.Errorf("-bogus: exit %d, stderr %q", res.ExitCode, res.Stderr)
+	}
+}
+
+// The two fwmark services of a mark are two services: FWM_1 (the IPv4
+// one, as it always was) and FWM6_1, whichever the kernel lists first.
+func TestFWMServicesOfBothFamilies(t *testing.T) {
+	bin := testbin.Build(t, pkg)
+	for _, fixture := range []string{"ipvs-fwm-two-families", "ipvs-fwm-two-families-flipped"} {
+		res := testbin.Run(t, bin, nil, "-procfs-root", testbin.Fixture(fixture), "-tempfile", filepath.Join(t.TempDir(), "s"))
+		got, _ := testbin.Values(t, res.Stdout)
+		for _, want := range []string{
+			"proc.net.ip_vs.FWM_1.weight.10_0_1_4_0\t2",
+			"proc.net.ip_vs.FWM6_1.weight.2001_db8__104_0\t3",
+			"proc.net.ip_vs.FWM6_1.weight.2001_db8__105_0\t3",
+			"proc.net.ip_vs.FWM_1.real_servers.total\t1",
+			"proc.net.ip_vs.FWM6_1.real_servers.total\t2",
+		} {
+			if !strings.Contains(got, want+"\tTS\n") {
+				t.Errorf("%s: no %q in:\n%s", fixture, want, got)
+			}
+		}
+		if strings.Contains(res.Stderr, "duplicated") {
+			t.Errorf("%s: stderr %q", fixture, res.Stderr)
+		}
 	}
 }

@@ -46,22 +46,48 @@ func (p plugin) Collect(w *metricout.Writer) int {
 }
 
 // collectServices writes the services of net/ip_vs; traffic, when not
-// nil, gives a service's counters.
+// nil, gives a service's counters. A service the netlink dump missed (the
+// dump is not a snapshot either) has its counters read with a targeted
+// read.
 func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traffic map[serviceKey]procnet.IPVSCounters) bool {
-	walk := func(fn serviceFunc) error {
-		visit := func(s *procnet.Service) error {
-			var t *procnet.IPVSCounters
+	read := func(fn serviceFunc) error {
+		return t.WalkFile(func(s *procnet.Service) error {
+			var c *procnet.IPVSCounters
 			if traffic != nil {
-				if c, ok := traffic[keyOf(s)]; ok {
-					t = &c
+				if v, ok := traffic[keyOf(s)]; ok {
+					c = &v
+				} else if nl := t.Netlink(); nl != nil {
+					if found, ok, err := nl.LookupService(s.ID()); err == nil && ok {
+						traffic[keyOf(s)] = found.Stats
+						c = &found.Stats
+					}
 				}
 			}
-			fn(s, t, nil)
+			fn(s, c, nil)
 			return nil
-		}
-		return t.WalkFile(visit)
+		})
+	}
+	walk := confirmingWalk(w, t, read)
+	if traffic != nil {
+		// A service confirmed from the file has its traffic from the dump.
+		walk = withTraffic(walk, traffic)
 	}
 	return p.writeServices(w, walk, shape{traffic: traffic != nil, global: globalKeys(traffic != nil)})
+}
+
+// withTraffic gives a service found without its counters those of the
+// dump.
+func withTraffic(walk serviceWalk, traffic map[serviceKey]procnet.IPVSCounters) serviceWalk {
+	return func(fn serviceFunc) error {
+		return walk(func(s *procnet.Service, c *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
+			if c == nil {
+				if v, ok := traffic[keyOf(s)]; ok {
+					c = &v
+				}
+			}
+			fn(s, c, rsTraffic)
+		})
+	}
 }
 
 // ipvsHint explains the usual cause of a missing ip_vs file.

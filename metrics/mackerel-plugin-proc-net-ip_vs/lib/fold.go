@@ -64,7 +64,7 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 
 	var other service
 	var otherRates [len(trafficParts)]float64
-	var otherHonest [len(trafficParts)]bool
+	var otherHonest, otherReset [len(trafficParts)]bool
 	folded := false
 	for i := range svcs.len() {
 		s := svcs.at(i)
@@ -85,9 +85,15 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 			// from its own counter: a service moving into other brings its
 			// rate, not its whole counter.
 			for j, part := range trafficParts {
-				if r, ok := w.Rate(s.id+part.key, part.of(&s.traffic)); ok {
+				key, v := s.id+part.key, part.of(&s.traffic)
+				backwards := w.WentBackwards(key, v)
+				if r, ok := w.Rate(key, v); ok {
 					otherRates[j] += r
 					otherHonest[j] = true
+				} else if backwards {
+					// Its rate is unknown this run: other without it
+					// would dip, so other has no rate this run.
+					otherReset[j] = true
 				}
 			}
 		}
@@ -95,7 +101,7 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 	if folded {
 		writeSummary(w, otherID, &other)
 		for j, part := range trafficParts {
-			if otherHonest[j] {
+			if otherHonest[j] && !otherReset[j] {
 				w.Float(otherID+part.key, otherRates[j])
 			}
 		}

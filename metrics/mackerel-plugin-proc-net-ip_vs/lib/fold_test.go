@@ -166,3 +166,56 @@ func TestFoldedDetailReadsTheTableOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestOtherRateWhenAFoldedCounterWentBackwards: a folded service whose
+// counter went backwards (recreated, ipvsadm -Z) has no rate this run;
+// other without it would dip, so other has no rate this run, and the
+// next run has it again.
+func TestOtherRateWhenAFoldedCounterWentBackwards(t *testing.T) {
+	tests := []struct {
+		reset     bool
+		wantOther []bool // a rate of other on runs 1 and 2
+	}{
+		{false, []bool{true, true}},
+		{true, []bool{false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("reset %v", tt.reset), func(t *testing.T) {
+			var o options
+			if err := newFlagSet(&o).Parse(nil); err != nil {
+				t.Fatal(err)
+			}
+			p := plugin{&o}
+			state := filepath.Join(t.TempDir(), "s.json")
+			sh := shape{traffic: true, global: globalKeys(true)}
+			for minute := range uint64(3) {
+				director := netlinkDirector(2000, 3, minute+10, false)
+				walk := func(fn serviceFunc) error {
+					return director(func(s *procnet.Service, traffic *procnet.IPVSCounters, rst []procnet.IPVSCounters) {
+						if tt.reset && minute == 1 && s.Addr == netip.AddrFrom4([4]byte{10, 0, 0, 0}) {
+							c := *traffic
+							c.Conns = 0 // service 0 is folded: the fewest connections
+							traffic = &c
+						}
+						fn(s, traffic, rst)
+					})
+				}
+				var out, errs bytes.Buffer
+				w := metricout.NewWriter(&out, &errs, "p", state, time.Unix(1_800_000_000+60*int64(minute), 0))
+				if !p.writeServices(w, walk, sh) {
+					t.Fatal("writeServices failed")
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if minute == 0 {
+					continue
+				}
+				got := strings.Contains(out.String(), "p.other.service_conns.new\t")
+				if got != tt.wantOther[minute-1] {
+					t.Errorf("run %d: other's rate printed %v, want %v:\n%s", minute, got, tt.wantOther[minute-1], out.String())
+				}
+			}
+		})
+	}
+}

@@ -8,10 +8,14 @@ import (
 )
 
 // appendServiceID appends the documented service id: <PROTO>_<addr>_<port>,
-// or FWM_<mark in decimal>. IPv6 is written compressed (RFC 5952); dots
-// and colons become '_'.
+// or FWM_<mark in decimal>, FWM6_<mark> for the IPv6 fwmark service of the
+// mark (the IPv4 one keeps the key it always had). IPv6 is written
+// compressed (RFC 5952); dots and colons become '_'.
 func appendServiceID(b []byte, s *procnet.Service) []byte {
 	b = append(b, s.Protocol...)
+	if s.IsFWM() && s.FWMIPv6 {
+		b = append(b, '6')
+	}
 	b = append(b, '_')
 	if s.IsFWM() {
 		return strconv.AppendUint(b, uint64(s.FirewallMark), 10)
@@ -22,19 +26,9 @@ func appendServiceID(b []byte, s *procnet.Service) []byte {
 // serviceKey is what names a service, as its id does, without building
 // the id: the join of netlink's traffic with net/ip_vs allocates nothing
 // per service.
-type serviceKey struct {
-	protocol string
-	addr     netip.Addr
-	port     uint16
-	mark     uint32
-}
+type serviceKey = procnet.IPVSServiceID
 
-func keyOf(s *procnet.Service) serviceKey {
-	if s.IsFWM() {
-		return serviceKey{protocol: s.Protocol, mark: s.FirewallMark}
-	}
-	return serviceKey{protocol: s.Protocol, addr: s.Addr, port: s.Port}
-}
+func keyOf(s *procnet.Service) serviceKey { return s.ID() }
 
 // appendRealServerID appends <addr>_<port>.
 func appendRealServerID(b []byte, rs *procnet.RealServer) []byte {

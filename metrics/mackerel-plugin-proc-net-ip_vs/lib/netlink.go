@@ -47,12 +47,12 @@ func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
 			return false
 		}
 		p.collectSyncDaemons(w, nl)
-		walk := func(fn serviceFunc) error {
+		walk := confirmingWalk(w, t, func(fn serviceFunc) error {
 			for i := range svcs {
 				fn(&svcs[i].Service, &svcs[i].Stats, svcs[i].RealServerStats)
 			}
 			return nil
-		}
+		})
 		return p.writeServices(w, walk, shape{traffic: true, realServerTraffic: true, global: globalKeys(true)})
 	}
 	// The traffic is kept by service, as the dump streams by, to be joined

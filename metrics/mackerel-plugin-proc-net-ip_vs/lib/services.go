@@ -104,9 +104,8 @@ func newTable(w *metricout.Writer) *table {
 func (t *table) read(s *procnet.Service, rsTraffic []procnet.IPVSCounters) bool {
 	t.key = appendServiceID(t.key[:0], s)
 	if _, dup := t.seenServices[string(t.key)]; dup {
-		if !t.quiet {
-			t.w.Warnf("%s: skipping duplicated service %s", name, t.key)
-		}
+		// Listed twice by a read while another service was added (the
+		// table is not a snapshot): kept once, without a word.
 		return false
 	}
 	t.seenServices[string(t.key)] = struct{}{}

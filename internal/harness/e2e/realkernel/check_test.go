@@ -57,7 +57,7 @@ func TestCheckIPVSOnEveryKind(t *testing.T) {
 	})
 
 	// Every kind whose real servers all have weight > 0 is OK alone.
-	for _, spec := range []string{"TCP:10.0.0.1:443", "UDP:10.0.0.1:53", "SCTP:10.0.0.1:3868", "TCP:[2001:db8::1]:80", "FWM:8"} {
+	for _, spec := range []string{"TCP:10.0.0.1:443", "UDP:10.0.0.1:53", "SCTP:10.0.0.1:3868", "TCP:[2001:db8::1]:80", "FWM6:8"} {
 		checkIPVS(t, exitOK, nil, "-s", spec)
 	}
 	checkIPVS(t, exitWarning, []string{"10.0.1.3:80 weight 0"}, "-s", "TCP:10.0.0.1:80")

@@ -14,7 +14,7 @@ import (
 
 // oracleService is one service as `ipvsadm -Ln --exact` prints it.
 type oracleService struct {
-	id          string // the plugin's service id: TCP_10_0_0_1_80, FWM_7
+	id          string // the plugin's service id: TCP_10_0_0_1_80, FWM_7, FWM6_8
 	notation    string // ipvsadm's: "TCP  10.0.0.1:80"
 	realServers []oracleRealServer
 	// with --stats
@@ -59,7 +59,11 @@ func parseIpvsadm(t *testing.T, out string, stats bool) []oracleService {
 			svcs[len(svcs)-1].realServers = append(svcs[len(svcs)-1].realServers, rs)
 		default:
 			s := oracleService{notation: f[0] + "  " + f[1]}
-			if f[0] == "FWM" {
+			if f[0] == "FWM" && len(f) > 2 && f[2] == "IPv6" {
+				// ipvsadm names the IPv6 fwmark service of a mark "FWM  8 IPv6".
+				s.id = "FWM6_" + f[1]
+				f = append(f[:2:2], f[3:]...)
+			} else if f[0] == "FWM" {
 				s.id = "FWM_" + f[1]
 			} else {
 				s.id = f[0] + "_" + addrPortID(t, f[1])

@@ -24,8 +24,10 @@ func startKeepalived(t *testing.T) {
 	startKeepalivedWith(t, kernel.KeepalivedConf)
 }
 
-// startKeepalivedWith is startKeepalived with the configuration config.
-func startKeepalivedWith(t *testing.T, config string) {
+// startKeepalivedWith is startKeepalived with the configuration config;
+// stop stops it as a service manager does (SIGTERM), which removes its
+// virtual servers from the table.
+func startKeepalivedWith(t *testing.T, config string) (stop func()) {
 	t.Helper()
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "keepalived.conf")
@@ -43,15 +45,24 @@ func startKeepalivedWith(t *testing.T, config string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("keepalived: %v", err)
 	}
-	t.Cleanup(func() {
+	var stopped bool
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 		cmd.Wait()
+	}
+	t.Cleanup(func() {
+		stop()
 		logf.Close()
 		if t.Failed() {
 			b, _ := os.ReadFile(logf.Name())
 			t.Logf("keepalived's log:\n%s", b)
 		}
 	})
+	return stop
 }
 
 // listen accepts and closes connections on addr until the returned
