@@ -116,7 +116,7 @@ func TestChurnGivesNoFalseVerdict(t *testing.T) {
 					openTable: func(procnet.FS) (ipvsTable, error) { return table, nil }}
 				v, floor, notes, err := evaluateTable(root, opts, env)
 				if err != nil || v.Status != checkers.OK || floor != checkers.OK || len(notes) > 0 {
-					t.Fatalf("run %d: %s %v %v %v", run, formatVerdict(v, v.Status, ""), floor, notes, err)
+					t.Fatalf("run %d: %s %v %v %v", run, formatVerdict(v, v.Status, "", ""), floor, notes, err)
 				}
 				want := len(svcs)
 				if len(opts.Services) > 0 {
@@ -149,7 +149,7 @@ func TestChurnConfirmedRemoval(t *testing.T) {
 		env := runEnv{now: now.Add(time.Duration(run) * time.Minute), stderr: io.Discard,
 			openTable: func(procnet.FS) (ipvsTable, error) { return table, nil }}
 		v, _, _, err := evaluateTable(root, opts, env)
-		got := v.Status.String() + ": " + formatVerdict(v, v.Status, "")
+		got := v.Status.String() + ": " + formatVerdict(v, v.Status, "", "")
 		if err != nil || !strings.HasPrefix(got, want[run]) {
 			t.Errorf("run %d: %s, %v; want %s", run, got, err, want[run])
 		}

@@ -297,7 +297,7 @@ func TestEvaluateKeepsABoundedNumberOfOffenders(t *testing.T) {
 	if v.Status != checkers.WARNING || len(v.Offenders) != keepOffenders || v.Omitted != 1999-keepOffenders {
 		t.Fatalf("status %v, %d offenders kept, %d omitted; want WARNING, %d, %d", v.Status, len(v.Offenders), v.Omitted, keepOffenders, 1999-keepOffenders)
 	}
-	msg := formatVerdict(v, v.Status, "")
+	msg := formatVerdict(v, v.Status, "", "")
 	if !strings.HasPrefix(msg, "TCP 10.0.0.1:80 -> 10.1.0.1:80 weight 0; ") || !strings.Contains(msg, " more") {
 		t.Errorf("message %q", msg)
 	}

@@ -25,13 +25,13 @@ func (o offender) String() string {
 	case quiescent:
 		return o.Service.String() + " -> " + o.RealServer.String() + " weight 0"
 	case removed:
-		return o.Service.String() + " -> " + o.RealServer.String() + " removed, last seen " + clock(o.LastSeen, o.Now)
+		return o.Service.String() + " -> " + o.RealServer.String() + " removed, last seen " + ago(o.LastSeen, o.Now)
 	case serviceRemoved:
-		return o.Service.String() + " service removed, last seen " + clock(o.LastSeen, o.Now)
+		return o.Service.String() + " service removed, last seen " + ago(o.LastSeen, o.Now)
 	case tableEmptied:
-		return "no virtual services: " + plural(o.Total, "service") + " removed, last seen " + clock(o.LastSeen, o.Now)
+		return "no virtual services: " + plural(o.Total, "service") + " removed, last seen " + ago(o.LastSeen, o.Now)
 	case lowCapacity:
-		return fmt.Sprintf("%s: %s of its weight in rotation (%d of %d)", o.Service, percent(o.InRotation, o.Weight), o.InRotation, o.Weight)
+		return fmt.Sprintf("%s: weight %d of %d in rotation (%s)", o.Service, o.InRotation, o.Weight, percent(o.InRotation, o.Weight))
 	}
 	if o.Total == 0 {
 		return o.Service.String() + ": no real servers"
@@ -39,14 +39,26 @@ func (o offender) String() string {
 	return fmt.Sprintf("%s: %d of %s available", o.Service, o.Available, plural(o.Total, "real server"))
 }
 
-// clock is when a removed real server was last seen, in now's time zone
-// (local time): the time of day when that was today, else the date too.
-func clock(t, now time.Time) string {
-	t = t.In(now.Location())
-	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
-		return t.Format("15:04")
+// ago is how long before now t was, as a person reads it at 3 a.m. in
+// any time zone: "under a minute ago", "7 min ago", "2 h 5 min ago", "3
+// days ago".
+func ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < -time.Minute:
+		return strings.TrimSuffix(ago(now, t), " ago") + " from now (the clock stepped back?)"
+	case d < time.Minute:
+		return "under a minute ago"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d/time.Minute))
+	case d < 48*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return fmt.Sprintf("%d h ago", h)
+		}
+		return fmt.Sprintf("%d h %d min ago", h, m)
 	}
-	return t.Format("2006-01-02 15:04")
+	return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
 }
 
 // percent is part of whole as a percentage with one decimal, never
@@ -63,23 +75,32 @@ func percent(part, whole uint64) string {
 	return s + "%"
 }
 
-// formatVerdict returns the check message for the result status st: the
-// offenders, worst first, or on OK what was checked, then tail (the sync
-// daemon's verdict, notes), which is never cut: the offenders are cut so
-// that the whole line fits, tail included. A tail longer than half the
-// line is itself cut to half.
-func formatVerdict(v verdict, st checkers.Status, tail string) string {
+// formatVerdict returns the check message for the result status st: lead
+// (what made the status worse than the table's verdict: a sync daemon, a
+// state that cannot be kept), then the offenders, worst first, or on OK
+// what was checked, then tail (the rest of the sync daemon's and the
+// state's words). The cause comes first. lead and tail are never cut:
+// the offenders are cut so that the whole line fits; lead and tail
+// longer than half the line are themselves cut to half.
+func formatVerdict(v verdict, st checkers.Status, lead, tail string) string {
 	budget := checkrun.Budget(checkerName, st)
-	if tail != "" {
-		tail = checkrun.Truncate(tail, budget/2)
-		budget -= utf8.RuneCountInString(tail) + len(offenderSep)
+	if extra := joinTail(lead, tail); extra != "" {
+		if utf8.RuneCountInString(extra) > budget/2 {
+			lead = checkrun.Truncate(lead, budget/2)
+			tail = checkrun.Truncate(tail, max(0, budget/2-utf8.RuneCountInString(lead)-len(offenderSep)))
+		}
+		budget -= utf8.RuneCountInString(joinTail(lead, tail)) + len(offenderSep)
 	}
-	return joinTail(formatOffenders(v, budget), tail)
+	return joinTail(joinTail(lead, formatOffenders(v, budget)), tail)
 }
 
+// joinTail joins two parts of the line, either of which may be "".
 func joinTail(s, tail string) string {
-	if tail == "" {
+	switch {
+	case tail == "":
 		return s
+	case s == "":
+		return tail
 	}
 	return s + offenderSep + tail
 }

@@ -45,13 +45,13 @@ func TestFormatVerdictStaysUnderTheAgentLimit(t *testing.T) {
 		v.Offenders = append(v.Offenders, offender{Status: checkers.WARNING, Problem: notPresent,
 			Service: mustSpec(t, "TCP:[2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535")})
 	}
-	line := "IPVS WARNING: " + formatVerdict(v, v.Status, "")
+	line := "IPVS WARNING: " + formatVerdict(v, v.Status, "", "")
 	if n := utf8.RuneCountInString(line); n > checkrun.LineLimit {
 		t.Fatalf("line is %d runes, want at most %d", n, checkrun.LineLimit)
 	}
 	const item = "TCP [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 not present"
 	want := strings.Repeat(item+"; ", 15) + "... and 485 more"
-	if got := formatVerdict(v, v.Status, ""); got != want {
+	if got := formatVerdict(v, v.Status, "", ""); got != want {
 		t.Errorf("formatVerdict = %q, want %q", got, want)
 	}
 }
@@ -86,7 +86,7 @@ func TestOKSummary(t *testing.T) {
 		{verdict{Services: 4, RealServers: 14, Quiescent: 6}, "4 services, 14 real servers, 6 with weight 0"},
 	}
 	for _, tt := range tests {
-		if got := formatVerdict(tt.v, tt.v.Status, ""); got != tt.want {
+		if got := formatVerdict(tt.v, tt.v.Status, "", ""); got != tt.want {
 			t.Errorf("formatVerdict(%+v) = %q, want %q", tt.v, got, tt.want)
 		}
 	}

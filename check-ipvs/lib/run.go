@@ -82,15 +82,25 @@ func run(opts options, env runEnv) *checkers.Checker {
 		return checkers.Unknown(readFailure(procfs, err))
 	}
 	st := checkrun.Worst(v.Status, floor)
-	var tail []string
+	// What makes the status worse than the table's verdict leads the line.
+	var lead, tail []string
+	place := func(s checkers.Status, text string) {
+		if s != v.Status && checkrun.Worst(s, v.Status) == s {
+			lead = append(lead, text)
+		} else {
+			tail = append(tail, text)
+		}
+	}
 	if opts.SyncDaemon != "" {
 		read := func() ([]procnet.IPVSSyncDaemon, error) { return env.readSyncDaemons(procfs.NetNS()) }
 		dst, dmsg := checkSyncDaemon(opts.SyncDaemon, read)
 		st = checkrun.Worst(st, dst)
-		tail = append(tail, dmsg)
+		place(dst, dmsg)
 	}
-	tail = append(tail, notes...)
-	return checkers.NewChecker(st, formatVerdict(v, st, strings.Join(tail, offenderSep)))
+	for _, n := range notes {
+		place(floor, n)
+	}
+	return checkers.NewChecker(st, formatVerdict(v, st, strings.Join(lead, offenderSep), strings.Join(tail, offenderSep)))
 }
 
 // evaluateTable reads the table, confirms every absence, recalls the

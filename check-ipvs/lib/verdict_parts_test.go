@@ -30,7 +30,8 @@ func runFixture(t *testing.T, tree string, daemons []procnet.IPVSSyncDaemon, der
 }
 
 // The parts of the verdict combine as OK < WARNING < UNKNOWN < CRITICAL:
-// a known failure is CRITICAL whatever else is unknown.
+// a known failure is CRITICAL whatever else is unknown. What made the
+// status worse than the table's verdict leads the message.
 func TestRunCombinesTheSyncDaemon(t *testing.T) {
 	noNetlink := errors.New(`generic netlink family "IPVS" not found`)
 	master := procnet.IPVSSyncDaemon{State: "master", Interface: "eth1", SyncID: 5}
@@ -45,11 +46,11 @@ func TestRunCombinesTheSyncDaemon(t *testing.T) {
 		{"all quiescent, daemons unknown: CRITICAL", "ipvs-all-quiescent", nil, noNetlink, checkers.CRITICAL,
 			`TCP 10.0.0.1:80: 0 of 2 real servers available; sync daemons unknown: generic netlink family "IPVS" not found`},
 		{"one quiescent, daemons unknown: UNKNOWN", "ipvs-one-quiescent", nil, noNetlink, checkers.UNKNOWN,
-			`TCP 10.0.0.1:80 -> 10.0.1.3:80 weight 0; sync daemons unknown: generic netlink family "IPVS" not found`},
+			`sync daemons unknown: generic netlink family "IPVS" not found; TCP 10.0.0.1:80 -> 10.0.1.3:80 weight 0`},
 		{"all available, daemons unknown: UNKNOWN", "ipvs-pool-of-three", nil, noNetlink, checkers.UNKNOWN,
-			`1 service, 3 real servers, all available; sync daemons unknown: generic netlink family "IPVS" not found`},
+			`sync daemons unknown: generic netlink family "IPVS" not found; 1 service, 3 real servers, all available`},
 		{"one quiescent, daemon missing: CRITICAL", "ipvs-one-quiescent", nil, nil, checkers.CRITICAL,
-			`TCP 10.0.0.1:80 -> 10.0.1.3:80 weight 0; master sync daemon not running: no sync daemon runs`},
+			`master sync daemon not running: no sync daemon runs; TCP 10.0.0.1:80 -> 10.0.1.3:80 weight 0`},
 		{"one quiescent, daemon runs: WARNING", "ipvs-one-quiescent", []procnet.IPVSSyncDaemon{master}, nil, checkers.WARNING,
 			`TCP 10.0.0.1:80 -> 10.0.1.3:80 weight 0; sync daemon master runs on eth1 (syncid 5)`},
 	}

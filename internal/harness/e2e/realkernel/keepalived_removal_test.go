@@ -138,7 +138,7 @@ func TestKeepalivedRemovesAndCheckIPVSRemembers(t *testing.T) {
 
 	stop8091()
 	awaitCheckWith(t, env, bound, exitCritical, []string{
-		"TCP 10.0.0.4:80: 4.8% of its weight in rotation (1 of 21)",
+		"TCP 10.0.0.4:80: weight 1 of 21 in rotation (4.8%)",
 		"TCP 10.0.0.4:80 -> 127.0.0.1:8091 removed, last seen ",
 		removed8092,
 	}, args...)
