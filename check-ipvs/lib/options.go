@@ -169,6 +169,9 @@ func parseOptions(args []string) (options, error) {
 	if opts.CriticalCapacity, err = parseCapacity("--critical-capacity", fv.CriticalCapacity); err != nil {
 		return options{}, err
 	}
+	if err := checkOrder(opts); err != nil {
+		return options{}, err
+	}
 	opts.StateFile = fv.StateFile
 	for _, f := range fv.Forget {
 		if f == "all" {
@@ -189,6 +192,26 @@ func parseOptions(args []string) (options, error) {
 		return options{}, err
 	}
 	return opts, nil
+}
+
+// checkOrder is the one rule of both checks (threshold.CheckOrder): the
+// WARNING threshold is reached first. Here they alert below: -w 1 -c 3
+// would warn only once it is already critical. A count and a percentage
+// compare only per service, where the evaluation takes the worse. A
+// WARNING threshold of 0 is off (no service has fewer than 0), which
+// leaves the warning to --warning-capacity.
+func checkOrder(opts options) error {
+	named := func(flag string, t threshold.Threshold) threshold.Named { return threshold.Named{Flag: flag, Threshold: t} }
+	if opts.Warning.Value != 0 {
+		if err := threshold.CheckOrder(threshold.Below, named("--warning-available", opts.Warning), named("--critical-available", opts.Critical)); err != nil {
+			return err
+		}
+	}
+	if opts.WarningCapacity == 0 || opts.CriticalCapacity == 0 {
+		return nil
+	}
+	pct := func(v float64) threshold.Threshold { return threshold.Threshold{Value: v, Percent: true} }
+	return threshold.CheckOrder(threshold.Below, named("--warning-capacity", pct(opts.WarningCapacity)), named("--critical-capacity", pct(opts.CriticalCapacity)))
 }
 
 // parseCapacity parses a percentage such as "50%"; "" is off (0).

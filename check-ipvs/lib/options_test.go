@@ -38,6 +38,8 @@ func TestParseOptions(t *testing.T) {
 			o.Critical = threshold.Threshold{Value: 25, Percent: true}
 		})},
 		{[]string{"-c", "0"}, withDefaults(func(o *options) { o.Critical = threshold.Threshold{} })},
+		// -w 0 is off, whatever -c is: the warning is left to --warning-capacity.
+		{[]string{"-w", "0", "-c", "2"}, withDefaults(func(o *options) { o.Warning, o.Critical = threshold.Threshold{}, threshold.Threshold{Value: 2} })},
 		{[]string{"--procfs-root", "/host/proc"}, withDefaults(func(o *options) { o.ProcfsRoot = "/host/proc" })},
 		{[]string{"--warning-capacity", "75%", "--critical-capacity=50%"}, withDefaults(func(o *options) {
 			o.WarningCapacity, o.CriticalCapacity = 75, 50
@@ -78,6 +80,9 @@ func TestParseOptionsRejects(t *testing.T) {
 		{[]string{"--", "-s"}, `unexpected argument "-s"`},
 		{[]string{"-expect=TCP:10.0.0.1"}, `invalid service "TCP:10.0.0.1": want TCP:ADDR:PORT, IPv6 in brackets`},
 		{[]string{"--critical-capacity", "50"}, `--critical-capacity "50": want a percentage of the service's weight, such as 50%`},
+		{[]string{"-w", "1", "-c", "3"}, `--warning-available 1 is below --critical-available 3: the WARNING threshold must be reached first`},
+		{[]string{"-w", "50%", "-c", "75%"}, `--warning-available 50% is below --critical-available 75%: the WARNING threshold must be reached first`},
+		{[]string{"--warning-capacity", "50%", "--critical-capacity", "75%"}, `--warning-capacity 50% is below --critical-capacity 75%: the WARNING threshold must be reached first`},
 		{[]string{"--warning-capacity", "150%"}, `--warning-capacity: invalid threshold "150%": a percentage is at most 100%`},
 		{[]string{"--forget", "127.0.0.1"}, `--forget "127.0.0.1": want a real server as ADDR:PORT (IPv6 in brackets), a service as PROTO:ADDR:PORT or FWM:MARK, or all`},
 		{[]string{"--forget-after", "a week"}, `--forget-after "a week": want a duration such as 7d or 36h, or 0 for ever`},
