@@ -147,6 +147,16 @@ func (w *Writer) recallJoin(parts ...string) (float64, bool) {
 // numbers beside it names its own files after it.
 func (w *Writer) StatePath() string { return w.statePath }
 
+// StateRefused reports whether the state was refused as untrusted (said
+// once on stderr): a plugin then keeps no memory of its own beside it
+// either this run.
+func (w *Writer) StateRefused() bool {
+	if !w.loaded {
+		w.loadState()
+	}
+	return w.untrusted
+}
+
 // Warnf writes one line to stderr about something skipped.
 func (w *Writer) Warnf(format string, args ...any) {
 	fmt.Fprintf(w.stderr, format+"\n", args...)

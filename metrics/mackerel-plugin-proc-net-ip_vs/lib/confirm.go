@@ -148,6 +148,9 @@ func confirmingWalk(w *metricout.Writer, t confirmer, read serviceWalk) serviceW
 // set lacks, hands those found to visit, and rewrites the list when the
 // set still differs.
 func confirmMissing(w *metricout.Writer, t confirmer, set *serviceSet, visit serviceFunc) {
+	if w.StateRefused() {
+		return // no memory this run, and the list beside it is no safer
+	}
 	remembered, err := loadServices(w.StatePath() + servicesSuffix)
 	if err != nil {
 		w.Warnf("%s: %v: a service this read missed is not read again", name, err)
