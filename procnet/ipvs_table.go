@@ -1,5 +1,10 @@
 package procnet
 
+import (
+	"errors"
+	"os"
+)
+
 // IPVSTable is the IPVS table of one run, read from the source decided
 // once (Decide): over generic netlink (services with their traffic, and
 // the sync daemons) or from net/ip_vs.
@@ -19,13 +24,22 @@ type IPVSTable struct {
 // and, for netlink, connects in fs's network namespace. A failure to
 // connect is an error only when netlink was asked for; under auto the
 // table reads the files and Decision.FellBack holds it (ErrIPVSNotLoaded
-// when the module is not loaded: the files are missing too).
+// when the module is not loaded: the files are missing too). Under auto
+// it also asks whether the kernel lets this process read IPVS over
+// netlink at all (not root: EPERM), and reads the files when it does not.
 func OpenIPVS(fs FS, asked Source, file string) (*IPVSTable, error) {
 	t := &IPVSTable{Decision: Decide(fs, asked, file != ""), fs: fs, file: file}
 	if t.Decision.Used != SourceNetlink {
 		return t, nil
 	}
 	nl, err := DialIPVSIn(fs.NetNS())
+	if err == nil && asked == SourceAuto {
+		if err = nl.checkPermitted(); !errors.Is(err, os.ErrPermission) {
+			err = nil // any other answer: the reads say what went wrong
+		} else {
+			nl.Close()
+		}
+	}
 	if err != nil {
 		if !t.Decision.fallBack(err) {
 			return nil, err

@@ -16,20 +16,23 @@ func (p plugin) Graphs() map[string]mp.Graphs { return graphs() }
 
 func (p plugin) Validate() error { return p.opts.validate() }
 
+// Collect writes the services and the global rates. It returns 0 (exit 1)
+// when the services could not be read from a source named by -source
+// netlink, whatever else was printed: what was asked for failed.
 func (p plugin) Collect(w *metricout.Writer) int {
 	fsys := p.opts.FS()
 	read := 0
+	servicesRead := false
 	switch t := p.openTable(w, fsys); {
 	case t == nil:
 	case t.Netlink() != nil:
 		defer t.Close()
-		if p.collectNetlink(w, t) {
-			read++
-		}
+		servicesRead = p.collectNetlink(w, t)
 	default:
-		if p.collectServices(w, t, nil) {
-			read++
-		}
+		servicesRead = p.collectServices(w, t, nil)
+	}
+	if servicesRead {
+		read++
 	}
 	if st, err := fsys.IPVSStats(); err != nil {
 		w.Warnf("%s: skipping global IPVS rates: %v", name, err)
@@ -41,6 +44,9 @@ func (p plugin) Collect(w *metricout.Writer) int {
 		w.Counter("stats.bytes.in", t.InBytes)
 		w.Counter("stats.bytes.out", t.OutBytes)
 		read++
+	}
+	if p.opts.Source == procnet.SourceNetlink && !servicesRead {
+		return 0
 	}
 	return read
 }
