@@ -92,7 +92,11 @@ ip addr add 10.1.0.1/16 dev dummy1`)
 	}
 
 	res := checkARPTable(t, checkState)
-	wantMsg := fmt.Sprintf("%d table overflows since last check (table_fulls %d -> %d)", refused, fullsBefore, fullsAfter)
+	overflows := fmt.Sprintf("%d table overflows", refused)
+	if refused == 1 {
+		overflows = "1 table overflow"
+	}
+	wantMsg := fmt.Sprintf("%s since last check (table_fulls %d -> %d)", overflows, fullsBefore, fullsAfter)
 	if res.ExitCode != exitCritical || !strings.Contains(res.Stdout, wantMsg) {
 		t.Errorf("check-arp-table after the overflow: exit %d %q, want CRITICAL saying %q", res.ExitCode, res.Stdout, wantMsg)
 	}
