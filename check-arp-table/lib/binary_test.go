@@ -210,13 +210,13 @@ func TestBinaryStateFile(t *testing.T) {
 		checkResult(t, runFixture(t, "arp-table-near-full", "--state-file", state, "-w", "99%", "-c", "100%"), 0,
 			"~0 table overflows so far, none to compare with (first check)")
 		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 2,
-			"~ARP-TABLE CRITICAL: 512 of 1024 entries (50.0% of gc_thresh3; gc_thresh2 512); 17 table overflows since last check (table_fulls 0 -> 17): the kernel refused new neighbours")
+			"~ARP-TABLE CRITICAL: 17 table overflows since last check (table_fulls 0 -> 17): the kernel refused new neighbours; 512 of 1024 entries (50.0% of gc_thresh3; gc_thresh2 512); source ")
 		// No further growth: still CRITICAL within the window, and for a
 		// second definition of the same table with other thresholds.
 		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 2,
-			"~ARP-TABLE CRITICAL: 512 of 1024 entries", "~; 0 table overflows since last check, 17 before it within the last 5m: the kernel refused new neighbours;")
+			"~ARP-TABLE CRITICAL: 17 table overflows within the last 5m, none since last check: the kernel refused new neighbours; 512 of 1024 entries")
 		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state, "-w", "10%", "-c", "95%", "--window", "1h"), 2,
-			"~; 0 table overflows since last check, 17 before it within the last 1h: the kernel refused new neighbours;")
+			"~ARP-TABLE CRITICAL: 17 table overflows within the last 1h, none since last check: the kernel refused new neighbours;")
 	})
 	t.Run("an overflow older than the window is over", func(t *testing.T) {
 		state := filepath.Join(t.TempDir(), "state.json")
@@ -228,7 +228,7 @@ func TestBinaryStateFile(t *testing.T) {
 		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 0,
 			"~ARP-TABLE OK: 512 of 1024 entries", "~; 0 table overflows since last check;")
 		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state, "--window", "15m"), 2,
-			"~; 0 table overflows since last check, 17 before it within the last 15m: the kernel refused new neighbours;")
+			"~ARP-TABLE CRITICAL: 17 table overflows within the last 15m, none since last check: the kernel refused new neighbours;")
 	})
 	t.Run("a decrease to 0 (reboot, no overflow since) is not an alarm", func(t *testing.T) {
 		state := filepath.Join(t.TempDir(), "state.json")
@@ -243,8 +243,8 @@ func TestBinaryStateFile(t *testing.T) {
 		checkResult(t, runFixture(t, "arp-table-overflowing", "--state-file", state), 0, "~17 table overflows so far, none to compare with (first check)")
 		// Rebooted: table_fulls started again and is 3 (2 + 1 over the CPU rows).
 		checkResult(t, runFixture(t, "arp-table-rebooted-overflowing", "--state-file", state), 2,
-			"~ARP-TABLE CRITICAL: 512 of 1024 entries (50.0% of gc_thresh3; gc_thresh2 512); 3 table overflows since the counter restarted (reboot?), all after the last check: the kernel refused new neighbours")
-		checkResult(t, runFixture(t, "arp-table-rebooted-overflowing", "--state-file", state), 2, "~; 0 table overflows since last check, 3 before it within the last 5m")
+			"~ARP-TABLE CRITICAL: 3 table overflows since the counter restarted (reboot?), all after the last check: the kernel refused new neighbours; 512 of 1024 entries (50.0% of gc_thresh3; gc_thresh2 512); source ")
+		checkResult(t, runFixture(t, "arp-table-rebooted-overflowing", "--state-file", state), 2, "~ARP-TABLE CRITICAL: 3 table overflows within the last 5m, none since last check: the kernel refused new neighbours;")
 	})
 
 	for name, content := range map[string]string{

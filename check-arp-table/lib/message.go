@@ -10,8 +10,32 @@ import (
 
 // message describes the reading, for example
 // "850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 0 table
-// overflows since last check; source /proc/net/stat/arp_cache".
+// overflows since last check; source /proc/net/stat/arp_cache". When the
+// kernel refused entries within the window, that leads: it is what pages.
 func message(r reading, o overflows) string {
+	count, overflow := countPart(r), overflowPart(r, o)
+	var b strings.Builder
+	if o.InWindow > 0 {
+		b.WriteString(overflow + "; " + count)
+	} else {
+		b.WriteString(count + "; " + overflow)
+	}
+	fmt.Fprintf(&b, "; source %s", r.CountSource)
+	if r.ThreshSource != r.CountSource && !r.HostFiles {
+		fmt.Fprintf(&b, ", gc_thresh3 from %s", r.ThreshSource)
+	}
+	for _, n := range r.Notes {
+		b.WriteString("; ")
+		b.WriteString(n)
+	}
+	if o.SaveErr != nil {
+		fmt.Fprintf(&b, "; overflows not tracked: state not saved: %v", o.SaveErr)
+	}
+	return b.String()
+}
+
+// countPart is the count against the limits.
+func countPart(r reading) string {
 	var b strings.Builder
 	// IPv4's table goes unnamed, as in the first releases' messages.
 	table := "entries"
@@ -30,8 +54,13 @@ func message(r reading, o overflows) string {
 		}
 		fmt.Fprintf(&b, "; %d in the whole table, less %d %s entries of this namespace", r.Entries, r.PermanentExcluded, kind)
 	}
+	return b.String()
+}
 
-	b.WriteString("; ")
+// overflowPart is what table_fulls says since the last check and within
+// the window.
+func overflowPart(r reading, o overflows) string {
+	var b strings.Builder
 	switch {
 	case !r.HasTableFulls && r.Global:
 		b.WriteString("table overflows not counted by this kernel")
@@ -45,26 +74,16 @@ func message(r reading, o overflows) string {
 		fmt.Fprintf(&b, "%s so far, none to compare with (first check)", tableOverflows(o.Total))
 	case o.Grew() > 0:
 		fmt.Fprintf(&b, "%s since last check (table_fulls %d -> %d)", tableOverflows(o.Grew()), o.Previous, o.Total)
+		if earlier := o.InWindow - min(o.InWindow, o.Grew()); earlier > 0 {
+			fmt.Fprintf(&b, ", %d before it within the last %s", earlier, windowString(o.Window))
+		}
+	case o.InWindow > 0:
+		fmt.Fprintf(&b, "%s within the last %s, none since last check", tableOverflows(o.InWindow), windowString(o.Window))
 	default:
 		b.WriteString("0 table overflows since last check")
 	}
-	if earlier := o.InWindow - min(o.InWindow, o.Grew()); earlier > 0 {
-		fmt.Fprintf(&b, ", %d before it within the last %s", earlier, windowString(o.Window))
-	}
 	if o.InWindow > 0 {
 		b.WriteString(": the kernel refused new neighbours")
-	}
-
-	fmt.Fprintf(&b, "; source %s", r.CountSource)
-	if r.ThreshSource != r.CountSource && !r.HostFiles {
-		fmt.Fprintf(&b, ", gc_thresh3 from %s", r.ThreshSource)
-	}
-	for _, n := range r.Notes {
-		b.WriteString("; ")
-		b.WriteString(n)
-	}
-	if o.SaveErr != nil {
-		fmt.Fprintf(&b, "; overflows not tracked: state not saved: %v", o.SaveErr)
 	}
 	return b.String()
 }

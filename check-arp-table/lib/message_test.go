@@ -39,11 +39,11 @@ func TestMessage(t *testing.T) {
 		}, overflows{},
 			"850 of 1024 entries (83.0% of gc_thresh3); table overflows unknown from this source; source rtnetlink RTM_GETNEIGH rows of this namespace only, gc_thresh3 from --gc-thresh3"},
 		{"overflowed", nil, overflows{Known: true, HasPrevious: true, Previous: 2, Total: 9, Window: 5 * time.Minute, InWindow: 7},
-			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 7 table overflows since last check (table_fulls 2 -> 9): the kernel refused new neighbours; source /proc/net/stat/arp_cache"},
+			"7 table overflows since last check (table_fulls 2 -> 9): the kernel refused new neighbours; 850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); source /proc/net/stat/arp_cache"},
 		{"one overflow, and more before it in the window", nil, overflows{Known: true, HasPrevious: true, Previous: 8, Total: 9, Window: 90 * time.Minute, InWindow: 4},
-			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 1 table overflow since last check (table_fulls 8 -> 9), 3 before it within the last 1h30m: the kernel refused new neighbours; source /proc/net/stat/arp_cache"},
+			"1 table overflow since last check (table_fulls 8 -> 9), 3 before it within the last 1h30m: the kernel refused new neighbours; 850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); source /proc/net/stat/arp_cache"},
 		{"none since, some in the window", nil, overflows{Known: true, HasPrevious: true, Previous: 9, Total: 9, Window: time.Hour, InWindow: 1},
-			"850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); 0 table overflows since last check, 1 before it within the last 1h: the kernel refused new neighbours; source /proc/net/stat/arp_cache"},
+			"1 table overflow within the last 1h, none since last check: the kernel refused new neighbours; 850 of 1024 entries (83.0% of gc_thresh3; gc_thresh2 512); source /proc/net/stat/arp_cache"},
 		{"container rows", func(r *reading) {
 			r.Global, r.HasTableFulls, r.Thresh2, r.HostFiles = false, false, 0, false
 			r.CountSource, r.ThreshSource = "/proc/net/arp rows of this namespace only", "--gc-thresh3"

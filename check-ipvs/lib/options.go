@@ -96,7 +96,7 @@ func defaultOptions() options {
 // flagValues is what go-flags fills in before validation.
 type flagValues struct {
 	Services   []string `short:"s" long:"service" value-name:"PROTO:ADDR:PORT" description:"check only this service (repeatable), such as TCP:10.0.0.1:80, UDP:[2001:db8::1]:53 or FWM:1; it must be present. Default: every service"`
-	Warning    *string  `short:"w" long:"warning-available" value-name:"N|N%" description:"WARNING when fewer real servers of a service than this have weight > 0 (default: 100%, so any weight 0 warns)"`
+	Warning    *string  `short:"w" long:"warning-available" value-name:"N|N%" description:"WARNING when fewer real servers of a service than this have weight > 0 (default: 100%, so any weight 0 or removal warns; removed real servers count in the total)"`
 	Critical   *string  `short:"c" long:"critical-available" value-name:"N|N%" description:"CRITICAL when fewer real servers of a service than this have weight > 0 (default: 1)"`
 	Expect     []string `long:"expect" value-name:"PROTO:ADDR:PORT" description:"CRITICAL when this service is not present (repeatable)"`
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
