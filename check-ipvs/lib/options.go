@@ -201,7 +201,9 @@ func parseOptions(args []string) (options, error) {
 // WARNING threshold of 0 is off (no service has fewer than 0), which
 // leaves the warning to --warning-capacity.
 func checkOrder(opts options) error {
-	named := func(flag string, t threshold.Threshold) threshold.Named { return threshold.Named{Flag: flag, Threshold: t} }
+	named := func(flag string, t threshold.Threshold) threshold.Named {
+		return threshold.Named{Flag: flag, Threshold: t}
+	}
 	if opts.Warning.Value != 0 {
 		if err := threshold.CheckOrder(threshold.Below, named("--warning-available", opts.Warning), named("--critical-available", opts.Critical)); err != nil {
 			return err
