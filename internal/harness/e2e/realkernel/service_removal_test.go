@@ -116,29 +116,15 @@ func TestStateLeftByRoot(t *testing.T) {
 	kernel.Sh(t, `ipvsadm -A -t 10.0.0.4:80 -s rr
 ipvsadm -a -t 10.0.0.4:80 -r 127.0.0.1:8091 -m -w 1
 ipvsadm -a -t 10.0.0.4:80 -r 127.0.0.1:8092 -m -w 1`)
-	// A shared work dir (sticky, as /tmp) and a copy of the binary that the
-	// agent's user (nobody) can reach.
-	base := t.TempDir()
-	dir := filepath.Join(base, "work")
-	bin := filepath.Join(base, "check-ipvs")
-	kernel.Sh(t, "mkdir "+dir+"\nchmod 1777 "+dir+"\nchmod 755 "+base+" "+filepath.Dir(base)+"\ncp "+kernel.Bin(t, "check-ipvs")+" "+bin+"\nchmod 755 "+bin)
-	asRoot := testbin.Run(t, bin, []string{"MACKEREL_PLUGIN_WORKDIR=" + dir})
+	agent := newAsNobody(t, "check-ipvs")
+	dir := agent.work
+	asRoot := testbin.Run(t, agent.bin, []string{"MACKEREL_PLUGIN_WORKDIR=" + dir})
 	if asRoot.ExitCode != exitOK {
 		t.Fatalf("root's run: %d %q", asRoot.ExitCode, asRoot.Stdout)
 	}
 	asAgent := func() (int, string) {
-		out, err := kernel.TrySh("set +e\nMACKEREL_PLUGIN_WORKDIR=" + dir + " setpriv --reuid=65534 --regid=65534 --clear-groups " + bin + "\necho \"exit $?\"")
-		if err != nil {
-			t.Fatalf("as the agent's user: %v: %s", err, out)
-		}
-		out = strings.TrimSpace(out)
-		i := strings.LastIndex(out, "exit ")
-		code := 3
-		if i >= 0 {
-			code = int(out[i+5] - '0')
-			out = strings.TrimSpace(out[:i])
-		}
-		return code, out
+		code, stdout, _ := agent.run(t)
+		return code, strings.TrimSpace(stdout)
 	}
 	code, first := asAgent()
 	keeps := !strings.Contains(first, "are not remembered")
