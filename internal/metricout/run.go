@@ -51,7 +51,7 @@ func Run(name string, opts *Options, args []string, p Plugin, stdout, stderr io.
 		return 2
 	}
 	if os.Getenv(MetaEnv) != "" {
-		if err := WriteDefinitions(stdout, opts.Prefix, p.Graphs()); err != nil {
+		if err := WriteDefinitionsLabelled(stdout, opts.Prefix, opts.LabelPrefix, p.Graphs()); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", name, err)
 			return 1
 		}
