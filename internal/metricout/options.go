@@ -22,7 +22,7 @@ type Options struct {
 	// the titles as they are.
 	LabelPrefix string
 	Tempfile    string
-	ProcfsRoot string
+	ProcfsRoot  string
 	// NetNS is -netns: a name from `ip netns` or a path to a network
 	// namespace file; "" reads the plugin's own namespace.
 	NetNS   string
