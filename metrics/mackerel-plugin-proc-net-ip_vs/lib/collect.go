@@ -29,7 +29,7 @@ func (p plugin) Collect(w *metricout.Writer) int {
 		defer t.Close()
 		servicesRead = p.collectNetlink(w, t)
 	default:
-		servicesRead = p.collectServices(w, t, nil)
+		servicesRead = p.collectServices(w, t, nil, nil)
 	}
 	if servicesRead {
 		read++
@@ -55,7 +55,9 @@ func (p plugin) Collect(w *metricout.Writer) int {
 // nil, gives a service's counters. A service the netlink dump missed (the
 // dump is not a snapshot either) has its counters read with a targeted
 // read.
-func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traffic map[serviceKey]procnet.IPVSCounters) bool {
+// pc, when not nil, gives the persistence templates of the persistent
+// services' real servers.
+func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traffic map[serviceKey]procnet.IPVSCounters, pc persistConns) bool {
 	read := func(fn serviceFunc) error {
 		return t.WalkFile(func(s *procnet.Service) error {
 			var c *procnet.IPVSCounters
@@ -78,7 +80,7 @@ func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traff
 		// A service confirmed from the file has its traffic from the dump.
 		walk = withTraffic(walk, traffic)
 	}
-	return p.writeServices(w, walk, shape{traffic: traffic != nil, global: globalKeys(traffic != nil)})
+	return p.writeServices(w, walk, shape{traffic: traffic != nil, global: globalKeys(traffic != nil), persist: pc})
 }
 
 // withTraffic gives a service found without its counters those of the
