@@ -1,15 +1,11 @@
 package ipvs
 
 import (
-	"bytes"
 	"fmt"
 	"net/netip"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
@@ -53,20 +49,10 @@ func TestPersistentConnsKeysAndBudget(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := plugin{&o}
-			state := filepath.Join(t.TempDir(), "s.json")
 			sh := shape{traffic: true, global: globalKeys(true), persist: persistentDirector(tt.services, tt.persistent, tt.realServers)}
-			now := time.Unix(1_800_000_000, 0)
-			var out, errs bytes.Buffer
-			for minute := range uint64(2) {
-				out.Reset()
-				w := metricout.NewWriter(&out, &errs, "p", state, now.Add(time.Duration(minute)*time.Minute))
-				if !p.writeServices(w, netlinkDirector(tt.services, tt.realServers, minute, false), sh) {
-					t.Fatal("writeServices failed")
-				}
-				if err := w.Close(); err != nil {
-					t.Fatal(err)
-				}
-			}
+			out := secondRun(t, p, sh, func(minute uint64) serviceWalk {
+				return netlinkDirector(tt.services, tt.realServers, minute, false)
+			})
 			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 			if got := len(lines) + sh.global; got != tt.keys {
 				t.Errorf("%d keys with the global ones, want %d:\n%s", got, tt.keys, out.String())
