@@ -81,6 +81,9 @@ func Parse(r io.Reader, file string) (*Names, error) {
 			return nil, fmt.Errorf("%s: %s is named on line %d already (%q, then %q)", where, id, prev.line, prev.name, name)
 		}
 		key := KeyOf(name)
+		if p, ok := idLike(key); ok {
+			return nil, fmt.Errorf("%s: name %q begins as the key of an unnamed %s service does (%s_): choose another", where, name, p, p)
+		}
 		if prev, dup := byKey[key]; dup {
 			return nil, fmt.Errorf("%s: name %q has the key %s of line %d's: two services under one name", where, name, key, prev)
 		}
@@ -105,6 +108,20 @@ func KeyOf(name string) string {
 		}
 		return '_'
 	}, name)
+}
+
+// idPrefixes are the protocols an address key begins with.
+var idPrefixes = append(procnet.IPVSProtocols(), protoFWM6, "IP")
+
+// idLike reports whether key begins as a service's address key does,
+// PROTO_ (TCP_10_0_0_4_80, FWM6_7), in any case, and with which protocol.
+func idLike(key string) (string, bool) {
+	for _, p := range idPrefixes {
+		if len(key) > len(p) && strings.EqualFold(key[:len(p)], p) && key[len(p)] == '_' {
+			return p, true
+		}
+	}
+	return "", false
 }
 
 // Name is the name of the service id, as written in the file.

@@ -42,6 +42,11 @@ func TestParse(t *testing.T) {
 		{name: "service twice", text: "web TCP:10.0.0.4:80\n\nwww tcp:10.0.0.4:80\n", err: `names:3: TCP 10.0.0.4:80 is named on line 1 already ("web", then "www")`},
 		{name: "same name twice", text: "web TCP:10.0.0.4:80\nweb TCP:10.0.0.5:80\n", err: `names:2: name "web" has the key web of line 1's: two services under one name`},
 		{name: "same key twice", text: "a.b TCP:10.0.0.4:80\na:b TCP:10.0.0.5:80\n", err: `names:2: name "a:b" has the key a_b of line 1's`},
+		{name: "address-like name", text: "TCP_10_0_0_5_80 TCP:10.0.0.4:80\n", err: `names:1: name "TCP_10_0_0_5_80" begins as the key of an unnamed TCP service does (TCP_)`},
+		{name: "fwm6-like name", text: "fwm6.x FWM:7\n", err: `names:1: name "fwm6.x" begins as the key of an unnamed FWM6 service`},
+		{name: "protocol-like but not a key", text: "tcpweb TCP:10.0.0.4:80\nIPsec FWM:3\n", want: map[procnet.IPVSServiceID][2]string{
+			tcp("10.0.0.4", 80): {"tcpweb", "tcpweb"}, {Protocol: "FWM", Mark: 3}: {"IPsec", "IPsec"},
+		}},
 		{name: "long name", text: strings.Repeat("x", 65) + " TCP:10.0.0.4:80\n", err: "names:1: name"},
 		{name: "control character", text: "we\x01b TCP:10.0.0.4:80\n", err: `names:1: name "we\x01b": want up to 64 printable characters`},
 		{name: "line too long", text: "web TCP:10.0.0.4:80\n" + strings.Repeat("x", 70000) + "\n", err: "names:2: line too long"},

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	mp "github.com/mackerelio/go-mackerel-plugin-helper"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/ipvsnames"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -15,6 +16,26 @@ type plugin struct{ opts *options }
 func (p plugin) Graphs() map[string]mp.Graphs { return graphs() }
 
 func (p plugin) Validate() error { return p.opts.validate() }
+
+// reservedKeys are the first parts of the keys printed beside the
+// services': a service name may not take one.
+var reservedKeys = []string{otherID, "stats", "sync_daemon", "defense", "vips"}
+
+// Prepare reads -service-names.
+func (p plugin) Prepare() error {
+	if p.opts.serviceNames == "" {
+		return nil
+	}
+	names, err := ipvsnames.Load(p.opts.serviceNames)
+	if err != nil {
+		return fmt.Errorf("-service-names: %w", err)
+	}
+	if err := names.Refuse(p.opts.serviceNames, reservedKeys...); err != nil {
+		return fmt.Errorf("-service-names: %w", err)
+	}
+	p.opts.names = names
+	return nil
+}
 
 // Collect writes the services and the global rates. It returns 0 (exit 1)
 // when the services could not be read from a source named by -source

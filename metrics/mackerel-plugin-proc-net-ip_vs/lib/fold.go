@@ -124,7 +124,7 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 		}
 		return true
 	}
-	t := newTable(w)
+	t := newTable(w, p.opts.names)
 	t.quiet = true
 	err := walk(func(s *procnet.Service, _ *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
 		if !t.read(s, rsTraffic) || !detail[string(t.key)] {

@@ -50,7 +50,7 @@ func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
 		pc := persistConns{}
 		for i := range svcs {
 			if svcs[i].Persistent {
-				pc.add(&svcs[i])
+				pc.add(&svcs[i], p.opts.names)
 			}
 		}
 		walk := confirmingWalk(w, t, func(fn serviceFunc) error {
@@ -80,7 +80,7 @@ func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
 		w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
 		return false
 	}
-	pc, err := persistentServices(nl, persistent)
+	pc, err := persistentServices(nl, persistent, p.opts.names)
 	if err != nil {
 		w.Warnf("%s: skipping persistent connections: %v", name, netlinkHint(err))
 		pc = nil

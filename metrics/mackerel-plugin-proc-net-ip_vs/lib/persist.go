@@ -1,6 +1,7 @@
 package ipvs
 
 import (
+	"github.com/procnet/mackerel-plugin-proc-net/internal/ipvsnames"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -12,14 +13,14 @@ import (
 type persistConns map[string]map[realServerKey]uint64
 
 // add records the real servers of s, a persistent service read with its
-// real servers over netlink.
-func (pc persistConns) add(s *procnet.NetlinkService) {
+// real servers over netlink, under its key (by names when named).
+func (pc persistConns) add(s *procnet.NetlinkService, names *ipvsnames.Names) {
 	m := make(map[realServerKey]uint64, len(s.RealServers))
 	for i := range s.RealServers {
 		rs := &s.RealServers[i]
 		m[realServerKey{rs.Addr, rs.Port}] = uint64(s.RealServerPersistConns[i])
 	}
-	pc[string(appendServiceID(nil, &s.Service))] = m
+	pc[string(appendServiceKey(nil, &s.Service, names))] = m
 }
 
 // of is the persistence templates of the service with the id, nil for a
@@ -34,7 +35,7 @@ func (pc persistConns) of(id []byte) map[realServerKey]uint64 {
 // persistentServices reads the real servers of the persistent services
 // of a dump, one targeted dump each. A service that went away in between
 // is left out (its keys with it); any other error is returned.
-func persistentServices(nl *procnet.IPVSNetlink, svcs []procnet.NetlinkService) (persistConns, error) {
+func persistentServices(nl *procnet.IPVSNetlink, svcs []procnet.NetlinkService, names *ipvsnames.Names) (persistConns, error) {
 	pc := persistConns{}
 	for i := range svcs {
 		s := &svcs[i]
@@ -44,7 +45,7 @@ func persistentServices(nl *procnet.IPVSNetlink, svcs []procnet.NetlinkService) 
 			}
 			return nil, err
 		}
-		pc.add(s)
+		pc.add(s, names)
 	}
 	return pc, nil
 }

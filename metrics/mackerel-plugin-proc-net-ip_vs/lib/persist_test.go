@@ -20,7 +20,7 @@ func persistentDirector(services, persistent, realServers int) persistConns {
 			s.RealServers = append(s.RealServers, procnet.RealServer{Addr: netip.AddrFrom4([4]byte{10, 1, byte(i), byte(r)}), Port: 80})
 			s.RealServerPersistConns = append(s.RealServerPersistConns, uint32(i+r))
 		}
-		pc.add(&s)
+		pc.add(&s, nil)
 	}
 	return pc
 }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/ipvsnames"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -102,19 +103,20 @@ type table struct {
 	seenServices map[string]struct{}
 	seenServers  map[realServerKey]struct{}
 	key          []byte
+	names        *ipvsnames.Names // -service-names: keys by name
 	// unique real servers of the service being read, and their traffic
 	servers        []procnet.RealServer
 	serversTraffic []procnet.IPVSCounters
 }
 
-func newTable(w *metricout.Writer) *table {
-	return &table{w: w, seenServices: map[string]struct{}{}, seenServers: map[realServerKey]struct{}{}}
+func newTable(w *metricout.Writer, names *ipvsnames.Names) *table {
+	return &table{w: w, names: names, seenServices: map[string]struct{}{}, seenServers: map[realServerKey]struct{}{}}
 }
 
 // read sets t.key to the service id and t.servers (and serversTraffic)
 // to its real servers without duplicates; false for a duplicated service.
 func (t *table) read(s *procnet.Service, rsTraffic []procnet.IPVSCounters) bool {
-	t.key = appendServiceID(t.key[:0], s)
+	t.key = appendServiceKey(t.key[:0], s, t.names)
 	if _, dup := t.seenServices[string(t.key)]; dup {
 		// Listed twice by a read while another service was added (the
 		// table is not a snapshot): kept once, without a word.
@@ -211,7 +213,7 @@ func writeTraffic(w *metricout.Writer, id string, t *procnet.IPVSCounters) {
 // as before the budget when the whole table fits (fold), else summarised.
 func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) bool {
 	budget := p.opts.Budget
-	t := newTable(w)
+	t := newTable(w, p.opts.names)
 	if budget.Max == 0 {
 		// No limit: every real server, written as the table streams by.
 		metricout.Notice(w, "")
