@@ -19,12 +19,6 @@ type serviceSpec struct {
 	IPv6 bool
 }
 
-// protoFWM6 names the IPv6 fwmark service of a mark in the --service
-// syntax and the state.
-const protoFWM6 = "FWM6"
-
-const protoFWM = procnet.ProtocolFWM
-
 // parseServiceSpec parses the --service and --expect syntax
 // (ipvsnames.ParseService): "TCP:10.0.0.1:80", "UDP:[2001:db8::1]:53",
 // "FWM:1", "FWM:0x1", and "FWM6:1" for the IPv6 fwmark service of mark 1.
