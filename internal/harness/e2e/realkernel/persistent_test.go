@@ -40,8 +40,8 @@ func persistConnsOracle(t *testing.T) map[string]uint64 {
 			want[svc+"."+addrPortID(t, f[1])] = n
 		default:
 			svc = ""
-			if strings.Contains(line, " persistent ") && f[0] == "TCP" {
-				svc = "TCP_" + addrPortID(t, f[1])
+			if strings.Contains(line, " persistent ") {
+				svc, _ = oracleServiceID(t, f)
 			}
 		}
 	}
