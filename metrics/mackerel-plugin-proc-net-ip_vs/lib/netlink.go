@@ -47,9 +47,12 @@ func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
 			return false
 		}
 		p.collectSyncDaemons(w, nl)
-		pc := persistConns{}
+		var pc persistConns
+		if p.opts.persistentConns {
+			pc = persistConns{}
+		}
 		for i := range svcs {
-			if svcs[i].Persistent {
+			if pc != nil && svcs[i].Persistent {
 				pc.add(&svcs[i], p.opts.names)
 			}
 		}
@@ -69,7 +72,7 @@ func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
 	var persistent []procnet.NetlinkService
 	err := nl.WalkServices(func(s *procnet.NetlinkService) error {
 		traffic[keyOf(&s.Service)] = s.Stats
-		if s.Persistent {
+		if p.opts.persistentConns && s.Persistent {
 			c := *s
 			c.RealServers, c.RealServerStats, c.RealServerPersistConns = nil, nil, nil
 			persistent = append(persistent, c)
@@ -80,10 +83,12 @@ func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
 		w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
 		return false
 	}
-	pc, err := persistentServices(nl, persistent, p.opts.names)
-	if err != nil {
-		w.Warnf("%s: skipping persistent connections: %v", name, netlinkHint(err))
-		pc = nil
+	var pc persistConns
+	if p.opts.persistentConns {
+		if pc, err = persistentServices(nl, persistent, p.opts.names); err != nil {
+			w.Warnf("%s: skipping persistent connections: %v", name, netlinkHint(err))
+			pc = nil
+		}
 	}
 	p.collectSyncDaemons(w, nl)
 	return p.collectServices(w, t, traffic, pc)

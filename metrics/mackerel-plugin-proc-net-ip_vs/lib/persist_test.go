@@ -79,3 +79,26 @@ func TestPersistentConnsKeysAndBudget(t *testing.T) {
 		})
 	}
 }
+
+// -persistent-conns is opt-in and needs netlink.
+func TestPersistentConnsFlag(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		on   bool
+		err  string
+	}{
+		{nil, false, ""},
+		{[]string{"-persistent-conns"}, true, ""},
+		{[]string{"--persistent-conns", "-source", "netlink"}, true, ""},
+		{[]string{"-persistent-conns", "-source", "procfs"}, true, "-persistent-conns needs the netlink source, not -source procfs"},
+	} {
+		var o options
+		if err := newFlagSet(&o).Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		err := o.validate()
+		if o.persistentConns != tt.on || (err == nil) != (tt.err == "") || err != nil && err.Error() != tt.err {
+			t.Errorf("%q: on %v, error %v; want %v, %q", tt.args, o.persistentConns, err, tt.on, tt.err)
+		}
+	}
+}

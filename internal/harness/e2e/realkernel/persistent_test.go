@@ -49,10 +49,10 @@ func persistConnsOracle(t *testing.T) map[string]uint64 {
 }
 
 // A persistent NAT service, with real traffic, holds one persistence
-// template for this test's one client: the plugin prints persistent_conns
-// per real server as `ipvsadm -Ln --persistent-conn` shows, over both
-// netlink paths, and nothing of the kind for a service without
-// persistence.
+// template for this test's one client: with -persistent-conns the plugin
+// prints persistent_conns per real server as `ipvsadm -Ln
+// --persistent-conn` shows, over both netlink paths, and nothing of the
+// kind for a service without persistence; without it, nothing.
 func TestPersistentConnsEqualIpvsadm(t *testing.T) {
 	if kernel.Outside(t) {
 		return
@@ -75,7 +75,7 @@ ipvsadm -a -t 10.0.0.1:81 -r 127.0.0.1:8080 -m -w 1`)
 	if len(want) != 2 || sum != 1 {
 		t.Fatalf("ipvsadm shows persistent connections %v, want 1 template on one of 2 real servers", want)
 	}
-	for _, args := range [][]string{nil, {"-real-server-traffic"}} {
+	for _, args := range [][]string{nil, {"-persistent-conns"}, {"-persistent-conns", "-real-server-traffic"}} {
 		r := runPlugin(t, "mackerel-plugin-proc-net-ip_vs", filepath.Join(t.TempDir(), "s"), args...)
 		if r.res.ExitCode != 0 || r.res.Stderr != "" {
 			t.Errorf("%v: exit %d stderr %q", args, r.res.ExitCode, r.res.Stderr)
@@ -85,6 +85,12 @@ ipvsadm -a -t 10.0.0.1:81 -r 127.0.0.1:8080 -m -w 1`)
 			if svc, rs, ok := strings.Cut(strings.TrimPrefix(k, "proc.net.ip_vs."), ".persistent_conns."); ok {
 				got[svc+"."+rs] = uint64(v)
 			}
+		}
+		if args == nil {
+			if len(got) != 0 {
+				t.Errorf("persistent_conns without -persistent-conns: %v", got)
+			}
+			continue
 		}
 		if len(got) != len(want) {
 			t.Errorf("%v: persistent_conns %v, want %v:\n%s", args, got, want, r.res.Stdout)

@@ -89,7 +89,7 @@ func TestEveryServiceKindMatchesIpvsadm(t *testing.T) {
 	}
 
 	bin := kernel.Bin(t, "mackerel-plugin-proc-net-ip_vs")
-	res := testbin.Run(t, bin, nil, "-max-metrics", "0", "-tempfile", filepath.Join(t.TempDir(), "state"))
+	res := testbin.Run(t, bin, nil, "-max-metrics", "0", "-persistent-conns", "-tempfile", filepath.Join(t.TempDir(), "state"))
 	if res.ExitCode != 0 || res.Stderr != "" {
 		t.Fatalf("exit %d, stderr %q", res.ExitCode, res.Stderr)
 	}
