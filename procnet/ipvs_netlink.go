@@ -24,6 +24,11 @@ type NetlinkService struct {
 	Stats IPVSCounters
 	// RealServerStats[i] are the counters of RealServers[i].
 	RealServerStats []IPVSCounters
+	// RealServerPersistConns[i] is the number of persistence templates
+	// (sticky clients) that point to RealServers[i]: what `ipvsadm -Ln
+	// --persistent-conn` shows as PersistConn. Only a persistent service
+	// has any; net/ip_vs does not show them.
+	RealServerPersistConns []uint32
 
 	af, proto uint16 // as the kernel gave them, to name the service in a request
 }
@@ -111,6 +116,15 @@ func (c *IPVSNetlink) WalkServices(fn func(*NetlinkService) error) error {
 	return nil
 }
 
+// ReadRealServers dumps the real servers of s, a service of a dump
+// (Services or a copy of WalkServices' service), into s.RealServers,
+// RealServerStats and RealServerPersistConns, replacing what they held.
+// One targeted dump, answered from one lock hold for a small service.
+func (c *IPVSNetlink) ReadRealServers(s *NetlinkService) error {
+	s.RealServers, s.RealServerStats, s.RealServerPersistConns = s.RealServers[:0], s.RealServerStats[:0], s.RealServerPersistConns[:0]
+	return c.readRealServers(s)
+}
+
 // readRealServers dumps the real servers of s.
 func (c *IPVSNetlink) readRealServers(s *NetlinkService) error {
 	c.req = appendServiceRequest(c.req[:0], s)
@@ -121,7 +135,9 @@ func (c *IPVSNetlink) readRealServers(s *NetlinkService) error {
 		}
 		s.RealServers = append(s.RealServers, RealServer{})
 		s.RealServerStats = append(s.RealServerStats, IPVSCounters{})
-		return decodeDest(dest, s.af, &s.RealServers[len(s.RealServers)-1], &s.RealServerStats[len(s.RealServerStats)-1])
+		s.RealServerPersistConns = append(s.RealServerPersistConns, 0)
+		n := len(s.RealServers) - 1
+		return decodeDest(dest, s.af, &s.RealServers[n], &s.RealServerStats[n], &s.RealServerPersistConns[n])
 	})
 	if err != nil {
 		return fmt.Errorf("%s: real servers of %s: %w", ipvsNetlinkSource, s.describe(), err)

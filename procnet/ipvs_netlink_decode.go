@@ -35,6 +35,7 @@ const (
 	ipvsDestAttrWeight      = 4
 	ipvsDestAttrActiveConns = 7
 	ipvsDestAttrInactConns  = 8
+	ipvsDestAttrPersistConn = 9 // IPVS_DEST_ATTR_PERSIST_CONNS
 	ipvsDestAttrStats       = 10
 	ipvsDestAttrAddrFamily  = 11
 	ipvsDestAttrStats64     = 12
@@ -78,7 +79,7 @@ func nestedIn(msg []byte, typ uint16) ([]byte, error) {
 
 // decodeService decodes the attributes of IPVS_CMD_ATTR_SERVICE.
 func decodeService(b []byte, s *NetlinkService) error {
-	*s = NetlinkService{Service: Service{RealServers: s.RealServers[:0]}, RealServerStats: s.RealServerStats[:0]}
+	*s = NetlinkService{Service: Service{RealServers: s.RealServers[:0]}, RealServerStats: s.RealServerStats[:0], RealServerPersistConns: s.RealServerPersistConns[:0]}
 	var addr []byte
 	var flags uint32
 	a := nlAttrs{b: b}
@@ -138,8 +139,9 @@ func decodeService(b []byte, s *NetlinkService) error {
 }
 
 // decodeDest decodes the attributes of IPVS_CMD_ATTR_DEST of a real
-// server of a service of family svcAF.
-func decodeDest(b []byte, svcAF uint16, rs *RealServer, st *IPVSCounters) error {
+// server of a service of family svcAF; persist gets its persistence
+// templates (IPVS_DEST_ATTR_PERSIST_CONNS, 0 when the kernel omits it).
+func decodeDest(b []byte, svcAF uint16, rs *RealServer, st *IPVSCounters, persist *uint32) error {
 	af := svcAF
 	var addr []byte
 	a := nlAttrs{b: b}
@@ -167,6 +169,8 @@ func decodeDest(b []byte, svcAF uint16, rs *RealServer, st *IPVSCounters) error 
 			var v uint32
 			v, err = attrU32(a.val)
 			rs.InactiveConns = uint64(v)
+		case ipvsDestAttrPersistConn:
+			*persist, err = attrU32(a.val)
 		case ipvsDestAttrStats64:
 			err = decodeStats(a.val, st)
 		}

@@ -70,7 +70,8 @@ func FuzzDecodeIPVSMessage(f *testing.F) {
 		inner, _ := nestedIn(b, ipvsCmdAttrService)
 		decodeService(inner, &s)
 		decodeService(b, &s)
-		decodeDest(b, linuxAFInet6, &rs, &st)
+		var persist uint32
+		decodeDest(b, linuxAFInet6, &rs, &st, &persist)
 		decodeDaemon(b, &d)
 		appendServiceRequest(nil, &s)
 	})

@@ -201,6 +201,7 @@ func dest(t *testing.T, af uint16, addr []byte, port uint16, weight, active uint
 		ae.Uint32(ipvsDestAttrWeight, weight)
 		ae.Uint32(ipvsDestAttrActiveConns, active)
 		ae.Uint32(ipvsDestAttrInactConns, 7)
+		ae.Uint32(ipvsDestAttrPersistConn, active+3)
 		ae.Nested(ipvsDestAttrStats64, stats64(5, 30, 22, 2124, 7749))
 	})
 }
@@ -257,13 +258,21 @@ func TestIPVSNetlinkFakeKernel(t *testing.T) {
 	if st := (IPVSCounters{5, 30, 22, 2124, 7749}); len(svcs[0].RealServerStats) != 2 || svcs[0].RealServerStats[1] != st {
 		t.Errorf("real server counters %+v, want %+v each", svcs[0].RealServerStats, st)
 	}
+	if pc := svcs[0].RealServerPersistConns; !reflect.DeepEqual(pc, []uint32{2, 4}) {
+		t.Errorf("persistent connections %v, want [2 4] (ACTIVE_CONNS+3 of each)", pc)
+	}
+	again := svcs[0]
+	if err := nl.ReadRealServers(&again); err != nil || len(again.RealServers) != 2 || !reflect.DeepEqual(again.RealServerPersistConns, []uint32{2, 4}) {
+		t.Errorf("ReadRealServers of a service read before: %v, %+v", err, again)
+	}
 	if rs := svcs[1].RealServers; len(rs) != 1 || rs[0].Addr != netip.MustParseAddr("10.0.1.4") {
 		t.Errorf("IPv4 real server of the IPv6 service: %+v", rs)
 	}
 	if len(svcs[2].RealServers) != 0 || len(svcs[2].RealServerStats) != 0 {
 		t.Errorf("service without real servers: %+v", svcs[2])
 	}
-	wantReqs := []netip.AddrPort{netip.AddrPortFrom(vip, 80), netip.AddrPortFrom(v6, 443), netip.AddrPortFrom(vip, 8080)}
+	// the dump of Services(true), then the ReadRealServers above
+	wantReqs := []netip.AddrPort{netip.AddrPortFrom(vip, 80), netip.AddrPortFrom(v6, 443), netip.AddrPortFrom(vip, 8080), netip.AddrPortFrom(vip, 80)}
 	if !reflect.DeepEqual(k.reqs, wantReqs) {
 		t.Errorf("GET_DEST requests named %v, want %v", k.reqs, wantReqs)
 	}

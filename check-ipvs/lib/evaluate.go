@@ -29,6 +29,7 @@ type offender struct {
 	Status     checkers.Status
 	Problem    problem
 	Service    serviceSpec
+	Name       string         // of Service in --service-names, if any
 	RealServer netip.AddrPort // quiescent and removed only
 	LastSeen   time.Time      // removed, serviceRemoved and tableEmptied only
 	Now        time.Time      // likewise: when the run judged

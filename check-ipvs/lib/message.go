@@ -10,6 +10,7 @@ import (
 	"github.com/mackerelio/checkers"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/ipvsnames"
 )
 
 const (
@@ -21,22 +22,31 @@ const (
 func (o offender) String() string {
 	switch o.Problem {
 	case notPresent:
-		return o.Service.String() + " not present"
+		return o.service() + " not present"
 	case quiescent:
-		return o.Service.String() + " -> " + o.RealServer.String() + " weight 0"
+		return o.service() + " -> " + o.RealServer.String() + " weight 0"
 	case removed:
-		return o.Service.String() + " -> " + o.RealServer.String() + " removed, last seen " + ago(o.LastSeen, o.Now)
+		return o.service() + " -> " + o.RealServer.String() + " removed, last seen " + ago(o.LastSeen, o.Now)
 	case serviceRemoved:
-		return o.Service.String() + " service removed, last seen " + ago(o.LastSeen, o.Now)
+		return o.service() + " service removed, last seen " + ago(o.LastSeen, o.Now)
 	case tableEmptied:
 		return "no virtual services: " + plural(o.Total, "service") + " removed, last seen " + ago(o.LastSeen, o.Now)
 	case lowCapacity:
-		return fmt.Sprintf("%s: weight %d of %d in rotation (%s)", o.Service, o.InRotation, o.Weight, percent(o.InRotation, o.Weight))
+		return fmt.Sprintf("%s: weight %d of %d in rotation (%s)", o.service(), o.InRotation, o.Weight, percent(o.InRotation, o.Weight))
 	}
 	if o.Total == 0 {
-		return o.Service.String() + ": no real servers"
+		return o.service() + ": no real servers"
 	}
-	return fmt.Sprintf("%s: %d of %s available", o.Service, o.Available, plural(o.Total, "real server"))
+	return fmt.Sprintf("%s: %d of %s available", o.service(), o.Available, plural(o.Total, "real server"))
+}
+
+// service names the offender's service in ipvsadm notation, after its
+// name in --service-names when it has one: "web (TCP 10.0.0.4:80)".
+func (o offender) service() string {
+	if o.Name != "" {
+		return o.Name + " (" + o.Service.String() + ")"
+	}
+	return o.Service.String()
 }
 
 // ago is how long before now t was, as a person reads it at 3 a.m. in
@@ -182,4 +192,18 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// nameOffenders gives the offenders the names of their services in
+// names (--service-names); nil names none.
+func nameOffenders(offenders []offender, names *ipvsnames.Names) {
+	if names == nil {
+		return
+	}
+	for i := range offenders {
+		if offenders[i].Problem == tableEmptied {
+			continue
+		}
+		offenders[i].Name, _ = names.Name(offenders[i].Service.id())
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/checkrun"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/ipvsnames"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/threshold"
 )
 
@@ -51,6 +52,9 @@ type options struct {
 	// ForgetAfter is how long a removed real server is remembered; 0 is
 	// for ever.
 	ForgetAfter time.Duration
+	// Names are the services' names of --service-names, for the message;
+	// nil names none.
+	Names *ipvsnames.Names
 }
 
 // defaultForgetAfter is how long a removed real server is remembered when
@@ -109,6 +113,7 @@ type flagValues struct {
 	Forget           []string `long:"forget" value-name:"ADDR:PORT|SERVICE|all" description:"forget this removed real server or removed service (PROTO:ADDR:PORT, FWM:MARK) (repeatable), or all of them, for good; run it once by hand"`
 	ForgetAfter      string   `long:"forget-after" value-name:"DURATION" default:"7d" description:"forget a real server or service removed longer ago than this, such as 7d, 36h; 0 remembers for ever"`
 	Version          bool     `long:"version" description:"print the version and exit"`
+	ServiceNames     string   `long:"service-names" value-name:"FILE" description:"name services in the message by this file: lines of NAME PROTO:ADDR:PORT, FWM:MARK or FWM6:MARK (IPv6 in brackets), # comments, such as web TCP:10.0.0.4:80 for 'web (TCP 10.0.0.4:80)' (default: none)"`
 
 	// Off by default: --netns refuses a namespace that any user can make.
 	NetNSForeignUserNS bool `long:"netns-foreign-userns" description:"read a --netns namespace even when a user namespace other than this process's own owns it (any user can make one: unshare -Urn); by default such a namespace is refused"`
@@ -190,6 +195,11 @@ func parseOptions(args []string) (options, error) {
 	}
 	if opts.ForgetAfter, err = parseForgetAfter(fv.ForgetAfter); err != nil {
 		return options{}, err
+	}
+	if fv.ServiceNames != "" {
+		if opts.Names, err = ipvsnames.Load(fv.ServiceNames); err != nil {
+			return options{}, fmt.Errorf("--service-names: %w", err)
+		}
 	}
 	return opts, nil
 }

@@ -81,6 +81,7 @@ func run(opts options, env runEnv) *checkers.Checker {
 	if err != nil {
 		return checkers.Unknown(readFailure(procfs, err))
 	}
+	nameOffenders(v.Offenders, opts.Names)
 	st := checkrun.Worst(v.Status, floor)
 	// What makes the status worse than the table's verdict leads the line.
 	var lead, tail []string

@@ -16,11 +16,21 @@ const MetaEnv = "MACKEREL_AGENT_PLUGIN_META"
 // OutputDefinitions does, to w: graph names below prefix, the key ""
 // standing for the prefix itself.
 func WriteDefinitions(w io.Writer, prefix string, graphs map[string]mp.Graphs) error {
+	return WriteDefinitionsLabelled(w, prefix, "", graphs)
+}
+
+// WriteDefinitionsLabelled is WriteDefinitions with labelPrefix and a
+// space before every graph title (-metric-label-prefix); "" leaves the
+// titles as they are. Metric labels within a graph are not changed.
+func WriteDefinitionsLabelled(w io.Writer, prefix, labelPrefix string, graphs map[string]mp.Graphs) error {
 	def := mp.GraphDef{Graphs: make(map[string]mp.Graphs, len(graphs))}
 	for k, g := range graphs {
 		name := prefix
 		if k != "" {
 			name = prefix + "." + k
+		}
+		if labelPrefix != "" {
+			g.Label = labelPrefix + " " + g.Label
 		}
 		def.Graphs[name] = g
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
+	"unicode"
 
 	"github.com/procnet/mackerel-plugin-proc-net/internal/statefile"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
@@ -13,9 +15,14 @@ import (
 
 // Options are the flags every metric plugin takes.
 type Options struct {
-	Prefix     string
-	Tempfile   string
-	ProcfsRoot string
+	Prefix string
+	// LabelPrefix is -metric-label-prefix: put before every graph title
+	// (with a space), so that two sections of one host (the host and
+	// -netns ingress_sbox) show titles that tell them apart. "" keeps
+	// the titles as they are.
+	LabelPrefix string
+	Tempfile    string
+	ProcfsRoot  string
 	// NetNS is -netns: a name from `ip netns` or a path to a network
 	// namespace file; "" reads the plugin's own namespace.
 	NetNS   string
@@ -28,11 +35,12 @@ type Options struct {
 	fs procnet.FS
 }
 
-// Register adds -metric-key-prefix, -tempfile, -procfs-root, -netns,
+// Register adds -metric-key-prefix, -metric-label-prefix, -tempfile, -procfs-root, -netns,
 // -netns-foreign-userns and -version to fs. The standard flag package
 // takes both -name and --name.
 func (o *Options) Register(fs *flag.FlagSet, defaultPrefix string) {
 	fs.StringVar(&o.Prefix, "metric-key-prefix", defaultPrefix, "metric key prefix")
+	fs.StringVar(&o.LabelPrefix, "metric-label-prefix", "", "put `TEXT` and a space before every graph title, e.g. \"ingress_sbox\" for a -netns section (default: titles unchanged)")
 	fs.StringVar(&o.Tempfile, "tempfile", "", "state file for rates (default: one per arguments and network namespace in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)")
 	fs.StringVar(&o.ProcfsRoot, "procfs-root", "", "procfs root (default $HOST_PROC, else /proc)")
 	fs.Var((*netnsFlag)(&o.NetNS), "netns", "read the tables of the network namespace `NAME|PATH`: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)")
@@ -46,6 +54,9 @@ var metricNamePattern = regexp.MustCompile(`^[-a-zA-Z0-9_]+(\.[-a-zA-Z0-9_]+)*$`
 func (o *Options) Validate() error {
 	if !metricNamePattern.MatchString(o.Prefix) {
 		return fmt.Errorf("invalid -metric-key-prefix %q: use letters, digits, '-', '_' and single dots", o.Prefix)
+	}
+	if strings.ContainsFunc(o.LabelPrefix, unicode.IsControl) {
+		return fmt.Errorf("invalid -metric-label-prefix %q: no control characters", o.LabelPrefix)
 	}
 	return nil
 }

@@ -30,6 +30,8 @@ func TestParseAndValidate(t *testing.T) {
 		{args: []string{"-netns", ""}, done: true, code: 2, stderr: `invalid value "" for flag -netns: want a name from ip netns`},
 		{args: []string{"--netns="}, done: true, code: 2, stderr: `invalid value "" for flag -netns: want a name from ip netns`},
 		{args: []string{"-netns", "blue"}, prefix: "proc.net.x"},
+		{args: []string{"-metric-label-prefix", "ingress sbox"}, prefix: "proc.net.x"},
+		{args: []string{"--metric-label-prefix=x\ty"}, prefix: "proc.net.x", validErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -25,6 +25,13 @@ type Validator interface {
 	Validate() error
 }
 
+// Preparer is a Plugin with a file of its own to read before the values
+// (the ip_vs plugin's -service-names): an error, which names the file and
+// line, exits 1 with nothing printed.
+type Preparer interface {
+	Prepare() error
+}
+
 // Main is the whole of a metric plugin's Main: it parses args into fs, on
 // which opts and the plugin's own flags are registered, and runs p.
 func Main(fs *flag.FlagSet, opts *Options, p Plugin, args []string, stdout, stderr io.Writer) int {
@@ -51,11 +58,17 @@ func Run(name string, opts *Options, args []string, p Plugin, stdout, stderr io.
 		return 2
 	}
 	if os.Getenv(MetaEnv) != "" {
-		if err := WriteDefinitions(stdout, opts.Prefix, p.Graphs()); err != nil {
+		if err := WriteDefinitionsLabelled(stdout, opts.Prefix, opts.LabelPrefix, p.Graphs()); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", name, err)
 			return 1
 		}
 		return 0
+	}
+	if pr, ok := p.(Preparer); ok {
+		if err := pr.Prepare(); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			return 1
+		}
 	}
 	if err := opts.OpenFS(); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	mp "github.com/mackerelio/go-mackerel-plugin-helper"
+	"github.com/procnet/mackerel-plugin-proc-net/internal/ipvsnames"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -15,6 +16,26 @@ type plugin struct{ opts *options }
 func (p plugin) Graphs() map[string]mp.Graphs { return graphs() }
 
 func (p plugin) Validate() error { return p.opts.validate() }
+
+// reservedKeys are the first parts of the keys printed beside the
+// services': a service name may not take one.
+var reservedKeys = []string{otherID, "stats", "sync_daemon", "defense", "vips"}
+
+// Prepare reads -service-names.
+func (p plugin) Prepare() error {
+	if p.opts.serviceNames == "" {
+		return nil
+	}
+	names, err := ipvsnames.Load(p.opts.serviceNames)
+	if err != nil {
+		return fmt.Errorf("-service-names: %w", err)
+	}
+	if err := names.Refuse(p.opts.serviceNames, reservedKeys...); err != nil {
+		return fmt.Errorf("-service-names: %w", err)
+	}
+	p.opts.names = names
+	return nil
+}
 
 // Collect writes the services and the global rates. It returns 0 (exit 1)
 // when the services could not be read from a source named by -source
@@ -29,7 +50,7 @@ func (p plugin) Collect(w *metricout.Writer) int {
 		defer t.Close()
 		servicesRead = p.collectNetlink(w, t)
 	default:
-		servicesRead = p.collectServices(w, t, nil)
+		servicesRead = p.collectServices(w, t, nil, nil)
 	}
 	if servicesRead {
 		read++
@@ -55,7 +76,9 @@ func (p plugin) Collect(w *metricout.Writer) int {
 // nil, gives a service's counters. A service the netlink dump missed (the
 // dump is not a snapshot either) has its counters read with a targeted
 // read.
-func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traffic map[serviceKey]procnet.IPVSCounters) bool {
+// pc, when not nil, gives the persistence templates of the persistent
+// services' real servers.
+func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traffic map[serviceKey]procnet.IPVSCounters, pc persistConns) bool {
 	read := func(fn serviceFunc) error {
 		return t.WalkFile(func(s *procnet.Service) error {
 			var c *procnet.IPVSCounters
@@ -78,7 +101,7 @@ func (p plugin) collectServices(w *metricout.Writer, t *procnet.IPVSTable, traff
 		// A service confirmed from the file has its traffic from the dump.
 		walk = withTraffic(walk, traffic)
 	}
-	return p.writeServices(w, walk, shape{traffic: traffic != nil, global: globalKeys(traffic != nil)})
+	return p.writeServices(w, walk, shape{traffic: traffic != nil, global: globalKeys(traffic != nil), persist: pc})
 }
 
 // withTraffic gives a service found without its counters those of the

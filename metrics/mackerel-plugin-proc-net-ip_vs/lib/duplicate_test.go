@@ -39,7 +39,7 @@ func TestDuplicateRealServers(t *testing.T) {
 					s.RealServers = append(s.RealServers, rs(tt.dupOf))
 				}
 			}
-			tb := newTable(w)
+			tb := newTable(w, nil)
 			for range 2 { // a second service read reuses the table
 				tb.seenServices = map[string]struct{}{}
 				errs.Reset()

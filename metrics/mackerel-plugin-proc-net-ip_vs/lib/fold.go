@@ -33,7 +33,7 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 	ranked := make([]metricout.Ranked, svcs.len())
 	for i := range svcs.len() {
 		s := svcs.at(i)
-		ranked[i] = metricout.Ranked{Name: s.id, Weight: s.activeConns + s.inactiveConns, Cost: sh.realServerKeys() * int(s.realServers)}
+		ranked[i] = metricout.Ranked{Name: s.id, Weight: s.activeConns + s.inactiveConns, Cost: sh.realServerKeysOf([]byte(s.id)) * int(s.realServers)}
 	}
 	kept := metricout.Keep(w, keptGroup, ranked, places)
 	left := limit - sh.global - len(kept)*per
@@ -117,21 +117,23 @@ func (p plugin) writeFolded(w *metricout.Writer, walk serviceWalk, sh shape, svc
 				continue
 			}
 			key = append(key[:0], s.id...)
+			persist := sh.persist.of(key)
 			for j := range s.servers {
-				key = writeRealServer(w, key, len(s.id), &s.servers[j], s.serversTraffic, j)
+				key = writeRealServer(w, key, len(s.id), &s.servers[j], s.serversTraffic, j, persist)
 			}
 		}
 		return true
 	}
-	t := newTable(w)
+	t := newTable(w, p.opts.names)
 	t.quiet = true
 	err := walk(func(s *procnet.Service, _ *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
 		if !t.read(s, rsTraffic) || !detail[string(t.key)] {
 			return
 		}
 		svcLen := len(t.key)
+		persist := sh.persist.of(t.key)
 		for i := range t.servers {
-			t.key = writeRealServer(w, t.key, svcLen, &t.servers[i], nilUnless(rsTraffic != nil, t.serversTraffic), i)
+			t.key = writeRealServer(w, t.key, svcLen, &t.servers[i], nilUnless(rsTraffic != nil, t.serversTraffic), i, persist)
 		}
 		t.key = t.key[:svcLen]
 	})

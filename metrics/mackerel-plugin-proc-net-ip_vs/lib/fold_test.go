@@ -38,6 +38,26 @@ func netlinkDirector(services, realServers int, minute uint64, rsTraffic bool) s
 // netlink (traffic rates per service, and per real server with
 // -real-server-traffic), which fixture trees cannot give, on a second
 // run, with the global keys (5 rates, 2 sync daemons) added.
+// secondRun runs writeServices twice, a minute apart, on the walks of
+// walkAt, and returns the second run's output.
+func secondRun(t *testing.T, p plugin, sh shape, walkAt func(minute uint64) serviceWalk) *bytes.Buffer {
+	t.Helper()
+	state := filepath.Join(t.TempDir(), "s.json")
+	now := time.Unix(1_800_000_000, 0)
+	var out, errs bytes.Buffer
+	for minute := range uint64(2) {
+		out.Reset()
+		w := metricout.NewWriter(&out, &errs, "p", state, now.Add(time.Duration(minute)*time.Minute))
+		if !p.writeServices(w, walkAt(minute), sh) {
+			t.Fatal("writeServices failed")
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &out
+}
+
 func TestBudgetWithNetlinkTraffic(t *testing.T) {
 	tests := []struct {
 		services, realServers int
@@ -65,20 +85,10 @@ func TestBudgetWithNetlinkTraffic(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := plugin{&o}
-			state := filepath.Join(t.TempDir(), "s.json")
 			sh := shape{traffic: true, realServerTraffic: tt.rsTraffic, global: globalKeys(true)}
-			now := time.Unix(1_800_000_000, 0)
-			var out, errs bytes.Buffer
-			for minute := range uint64(2) {
-				out.Reset()
-				w := metricout.NewWriter(&out, &errs, "p", state, now.Add(time.Duration(minute)*time.Minute))
-				if !p.writeServices(w, netlinkDirector(tt.services, tt.realServers, minute, tt.rsTraffic), sh) {
-					t.Fatal("writeServices failed")
-				}
-				if err := w.Close(); err != nil {
-					t.Fatal(err)
-				}
-			}
+			out := secondRun(t, p, sh, func(minute uint64) serviceWalk {
+				return netlinkDirector(tt.services, tt.realServers, minute, tt.rsTraffic)
+			})
 			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 			if got := len(lines) + sh.global; got != tt.keys {
 				t.Errorf("%d keys with the global ones, want %d:\n%s", got, tt.keys, out.String())

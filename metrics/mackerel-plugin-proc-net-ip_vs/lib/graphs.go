@@ -23,6 +23,9 @@ func graphs() map[string]mp.Graphs {
 		"#.inactive_conns": {Label: "IPVS real server inactive connections (all: the service's sum)", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
 			{Name: "*", Label: "Inactive connections"},
 		}},
+		"#.persistent_conns": {Label: "IPVS real server persistent connections (persistence templates, persistent services only)", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "*", Label: "Persistent connections"},
+		}},
 		"#.real_servers": {Label: "IPVS real servers per service", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
 			{Name: "total", Label: "Real servers"},
 			{Name: "available", Label: "Real servers with weight > 0"},

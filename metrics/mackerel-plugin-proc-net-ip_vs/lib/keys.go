@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/ipvsnames"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
 
@@ -21,6 +22,17 @@ func appendServiceID(b []byte, s *procnet.Service) []byte {
 		return strconv.AppendUint(b, uint64(s.FirewallMark), 10)
 	}
 	return appendAddrPort(b, s.Addr, s.Port)
+}
+
+// appendServiceKey appends the name of s in -service-names (sanitised),
+// else its id (appendServiceID).
+func appendServiceKey(b []byte, s *procnet.Service, names *ipvsnames.Names) []byte {
+	if names != nil {
+		if k, ok := names.Key(s.ID()); ok {
+			return append(b, k...)
+		}
+	}
+	return appendServiceID(b, s)
 }
 
 // serviceKey is what names a service, as its id does, without building

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"io"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/ipvsnames"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -26,6 +27,10 @@ type options struct {
 	metricout.SourceFlags
 	metricout.Budget
 	realServerTraffic bool
+	persistentConns   bool
+	// serviceNames is -service-names, names the file read into names.
+	serviceNames string
+	names        *ipvsnames.Names
 }
 
 // defaultMaxMetrics is the ip_vs plugin's share of a director's 200 (see
@@ -44,6 +49,8 @@ func newFlagSet(o *options) *flag.FlagSet {
 	o.SourceFlags.Register(fs, "path of the ip_vs file (default: net/ip_vs below the procfs root)",
 		"auto: IPVS generic netlink (per-service traffic, sync daemons; needs root) when reading the live /proc, else files; netlink; procfs: files only")
 	o.Budget.Register(fs, defaultMaxMetrics, minMaxMetrics)
+	fs.BoolVar(&o.persistentConns, "persistent-conns", false, "also the persistence templates (sticky clients) of every real server of the persistent services, as ipvsadm -Ln --persistent-conn shows them (netlink; one series per such real server, and a dump per persistent service)")
+	fs.StringVar(&o.serviceNames, "service-names", "", "name services in keys by this `FILE`: lines of NAME PROTO:ADDR:PORT, FWM:MARK or FWM6:MARK (IPv6 in brackets), # comments; a service not in it keeps its address keys (default: none)")
 	fs.BoolVar(&o.realServerTraffic, "real-server-traffic", false, "also the traffic of every real server (netlink; five series per real server, and a dump per service)")
 	return fs
 }
@@ -57,6 +64,9 @@ func (o *options) validate() error {
 	}
 	if o.realServerTraffic && o.Source == procnet.SourceProcfs {
 		return errors.New("-real-server-traffic needs the netlink source, not -source procfs")
+	}
+	if o.persistentConns && o.Source == procnet.SourceProcfs {
+		return errors.New("-persistent-conns needs the netlink source, not -source procfs")
 	}
 	return nil
 }

@@ -47,27 +47,51 @@ func (p plugin) collectNetlink(w *metricout.Writer, t *procnet.IPVSTable) bool {
 			return false
 		}
 		p.collectSyncDaemons(w, nl)
+		var pc persistConns
+		if p.opts.persistentConns {
+			pc = persistConns{}
+		}
+		for i := range svcs {
+			if pc != nil && svcs[i].Persistent {
+				pc.add(&svcs[i], p.opts.names)
+			}
+		}
 		walk := confirmingWalk(w, t, func(fn serviceFunc) error {
 			for i := range svcs {
 				fn(&svcs[i].Service, &svcs[i].Stats, svcs[i].RealServerStats)
 			}
 			return nil
 		})
-		return p.writeServices(w, walk, shape{traffic: true, realServerTraffic: true, global: globalKeys(true)})
+		return p.writeServices(w, walk, shape{traffic: true, realServerTraffic: true, global: globalKeys(true), persist: pc})
 	}
 	// The traffic is kept by service, as the dump streams by, to be joined
 	// with the real servers of net/ip_vs.
 	traffic := map[serviceKey]procnet.IPVSCounters{}
+	// The persistent services are few: their real servers' persistence
+	// templates come from one targeted dump each.
+	var persistent []procnet.NetlinkService
 	err := nl.WalkServices(func(s *procnet.NetlinkService) error {
 		traffic[keyOf(&s.Service)] = s.Stats
+		if p.opts.persistentConns && s.Persistent {
+			c := *s
+			c.RealServers, c.RealServerStats, c.RealServerPersistConns = nil, nil, nil
+			persistent = append(persistent, c)
+		}
 		return nil
 	})
 	if err != nil {
 		w.Warnf("%s: skipping services and real servers: %v", name, netlinkHint(err))
 		return false
 	}
+	var pc persistConns
+	if p.opts.persistentConns {
+		if pc, err = persistentServices(nl, persistent, p.opts.names); err != nil {
+			w.Warnf("%s: skipping persistent connections: %v", name, netlinkHint(err))
+			pc = nil
+		}
+	}
 	p.collectSyncDaemons(w, nl)
-	return p.collectServices(w, t, traffic)
+	return p.collectServices(w, t, traffic, pc)
 }
 
 func (p plugin) collectSyncDaemons(w *metricout.Writer, nl *procnet.IPVSNetlink) {

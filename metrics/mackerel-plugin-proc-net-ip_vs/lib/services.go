@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/procnet/mackerel-plugin-proc-net/internal/ipvsnames"
 	"github.com/procnet/mackerel-plugin-proc-net/internal/metricout"
 	"github.com/procnet/mackerel-plugin-proc-net/procnet"
 )
@@ -25,6 +26,9 @@ type shape struct {
 	traffic           bool // five traffic rates per service (netlink)
 	realServerTraffic bool // five more per real server
 	global            int  // keys besides the services': rates, sync daemons
+	// persist: one more key per real server of a persistent service
+	// (netlink), persistent_conns
+	persist persistConns
 }
 
 // globalKeys are the keys printed whatever the services: the five rates
@@ -56,10 +60,19 @@ func (sh shape) realServerKeys() int {
 // available, active and inactive connections of all of them, traffic.
 func (sh shape) summaryKeys() int { return 4 + sh.trafficKeys() }
 
+// realServerKeysOf is realServerKeys of the service with the id: one
+// more when it has persistence (persistent_conns).
+func (sh shape) realServerKeysOf(id []byte) int {
+	if sh.persist.of(id) != nil {
+		return sh.realServerKeys() + 1
+	}
+	return sh.realServerKeys()
+}
+
 // fullKeys is what a service costs printed as before the budget: its
 // real servers, their number and the available ones, and its traffic.
-func (sh shape) fullKeys(realServers int) int {
-	return 2 + sh.trafficKeys() + sh.realServerKeys()*realServers
+func (sh shape) fullKeys(id []byte, realServers int) int {
+	return 2 + sh.trafficKeys() + sh.realServerKeysOf(id)*realServers
 }
 
 type realServerKey struct {
@@ -90,19 +103,20 @@ type table struct {
 	seenServices map[string]struct{}
 	seenServers  map[realServerKey]struct{}
 	key          []byte
+	names        *ipvsnames.Names // -service-names: keys by name
 	// unique real servers of the service being read, and their traffic
 	servers        []procnet.RealServer
 	serversTraffic []procnet.IPVSCounters
 }
 
-func newTable(w *metricout.Writer) *table {
-	return &table{w: w, seenServices: map[string]struct{}{}, seenServers: map[realServerKey]struct{}{}}
+func newTable(w *metricout.Writer, names *ipvsnames.Names) *table {
+	return &table{w: w, names: names, seenServices: map[string]struct{}{}, seenServers: map[realServerKey]struct{}{}}
 }
 
 // read sets t.key to the service id and t.servers (and serversTraffic)
 // to its real servers without duplicates; false for a duplicated service.
 func (t *table) read(s *procnet.Service, rsTraffic []procnet.IPVSCounters) bool {
-	t.key = appendServiceID(t.key[:0], s)
+	t.key = appendServiceKey(t.key[:0], s, t.names)
 	if _, dup := t.seenServices[string(t.key)]; dup {
 		// Listed twice by a read while another service was added (the
 		// table is not a snapshot): kept once, without a word.
@@ -129,15 +143,16 @@ func (t *table) read(s *procnet.Service, rsTraffic []procnet.IPVSCounters) bool 
 // writeFull writes the service just read as it was written before the
 // budget: every real server, their number and the available ones, and
 // the traffic; key buffers the keys.
-func writeFull(w *metricout.Writer, key []byte, servers []procnet.RealServer, serversTraffic []procnet.IPVSCounters, traffic *procnet.IPVSCounters) []byte {
+func writeFull(w *metricout.Writer, key []byte, servers []procnet.RealServer, serversTraffic []procnet.IPVSCounters, traffic *procnet.IPVSCounters, pc persistConns) []byte {
 	svcLen := len(key)
+	persist := pc.of(key)
 	var available uint64
 	for i := range servers {
 		rs := &servers[i]
 		if rs.Weight > 0 {
 			available++
 		}
-		key = writeRealServer(w, key, svcLen, rs, serversTraffic, i)
+		key = writeRealServer(w, key, svcLen, rs, serversTraffic, i, persist)
 	}
 	w.GaugeKey(append(key[:svcLen], ".real_servers.total"...), uint64(len(servers)))
 	w.GaugeKey(append(key[:svcLen], ".real_servers.available"...), available)
@@ -148,8 +163,9 @@ func writeFull(w *metricout.Writer, key []byte, servers []procnet.RealServer, se
 }
 
 // writeRealServer writes one real server's keys below the service id
-// key[:svcLen].
-func writeRealServer(w *metricout.Writer, key []byte, svcLen int, rs *procnet.RealServer, serversTraffic []procnet.IPVSCounters, i int) []byte {
+// key[:svcLen]; persist is the service's persistence templates, nil
+// without persistence.
+func writeRealServer(w *metricout.Writer, key []byte, svcLen int, rs *procnet.RealServer, serversTraffic []procnet.IPVSCounters, i int, persist map[realServerKey]uint64) []byte {
 	// The id is formatted once for all of the real server's keys: with
 	// every real server printed, formatting addresses is most of the run.
 	var buf [64]byte
@@ -160,6 +176,7 @@ func writeRealServer(w *metricout.Writer, key []byte, svcLen int, rs *procnet.Re
 	w.GaugeKey(key, rs.ActiveConns)
 	key = append(append(key[:svcLen], ".inactive_conns."...), id...)
 	w.GaugeKey(key, rs.InactiveConns)
+	key = writePersistConns(w, key, svcLen, rs, id, persist)
 	if serversTraffic != nil {
 		t := &serversTraffic[i]
 		for _, c := range [...]struct {
@@ -196,13 +213,13 @@ func writeTraffic(w *metricout.Writer, id string, t *procnet.IPVSCounters) {
 // as before the budget when the whole table fits (fold), else summarised.
 func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) bool {
 	budget := p.opts.Budget
-	t := newTable(w)
+	t := newTable(w, p.opts.names)
 	if budget.Max == 0 {
 		// No limit: every real server, written as the table streams by.
 		metricout.Notice(w, "")
 		err := walk(func(s *procnet.Service, traffic *procnet.IPVSCounters, rsTraffic []procnet.IPVSCounters) {
 			if t.read(s, rsTraffic) {
-				t.key = writeFull(w, t.key, t.servers, nilUnless(rsTraffic != nil, t.serversTraffic), traffic)
+				t.key = writeFull(w, t.key, t.servers, nilUnless(rsTraffic != nil, t.serversTraffic), traffic, sh.persist)
 			}
 		})
 		return p.walked(w, err)
@@ -228,7 +245,7 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 		}
 		stored := svcs.add(svc)
 		last := svcs.len() - 1
-		keys += sh.fullKeys(len(t.servers))
+		keys += sh.fullKeys(t.key, len(t.servers))
 		keep := true
 		switch {
 		case fits && budget.Fits(keys):
@@ -264,7 +281,7 @@ func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) b
 			if s.hasTraffic {
 				traffic = &s.traffic
 			}
-			t.key = writeFull(w, append(t.key[:0], s.id...), s.servers, s.serversTraffic, traffic)
+			t.key = writeFull(w, append(t.key[:0], s.id...), s.servers, s.serversTraffic, traffic, sh.persist)
 		}
 		return true
 	}

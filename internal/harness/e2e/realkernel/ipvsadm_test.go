@@ -59,15 +59,7 @@ func parseIpvsadm(t *testing.T, out string, stats bool) []oracleService {
 			svcs[len(svcs)-1].realServers = append(svcs[len(svcs)-1].realServers, rs)
 		default:
 			s := oracleService{notation: f[0] + "  " + f[1]}
-			if f[0] == "FWM" && len(f) > 2 && f[2] == "IPv6" {
-				// ipvsadm names the IPv6 fwmark service of a mark "FWM  8 IPv6".
-				s.id = "FWM6_" + f[1]
-				f = append(f[:2:2], f[3:]...)
-			} else if f[0] == "FWM" {
-				s.id = "FWM_" + f[1]
-			} else {
-				s.id = f[0] + "_" + addrPortID(t, f[1])
-			}
+			s.id, f = oracleServiceID(t, f)
 			if stats {
 				nums(t, line, f[2:], &s.conns, &s.inPkts, &s.outPkts, &s.inBytes, &s.outBytes)
 			}
@@ -75,6 +67,20 @@ func parseIpvsadm(t *testing.T, out string, stats bool) []oracleService {
 		}
 	}
 	return svcs
+}
+
+// oracleServiceID is the plugin's id of the service of an ipvsadm
+// service line's fields f, and f without the IPv6 of "FWM  8 IPv6".
+func oracleServiceID(t *testing.T, f []string) (string, []string) {
+	t.Helper()
+	switch {
+	case f[0] == "FWM" && len(f) > 2 && f[2] == "IPv6":
+		// ipvsadm names the IPv6 fwmark service of a mark "FWM  8 IPv6".
+		return "FWM6_" + f[1], append(f[:2:2], f[3:]...)
+	case f[0] == "FWM":
+		return "FWM_" + f[1], f
+	}
+	return f[0] + "_" + addrPortID(t, f[1]), f
 }
 
 // addrPortID turns ipvsadm's 10.0.0.1:80 or [2001:db8::1]:80 into the

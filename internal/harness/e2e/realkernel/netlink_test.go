@@ -18,8 +18,8 @@ import (
 )
 
 // trafficKeyParts are the parts of the keys only the netlink source
-// prints.
-var trafficKeyParts = []string{".service_conns.", ".service_packets.", ".service_bytes.", ".conns.", ".packets_in.", ".packets_out.", ".bytes_in.", ".bytes_out.", "proc.net.ip_vs.sync_daemon."}
+// prints: traffic, sync daemons, persistent connections.
+var trafficKeyParts = []string{".persistent_conns.", ".service_conns.", ".service_packets.", ".service_bytes.", ".conns.", ".packets_in.", ".packets_out.", ".bytes_in.", ".bytes_out.", "proc.net.ip_vs.sync_daemon."}
 
 func isTrafficKey(k string) bool {
 	for _, p := range trafficKeyParts {

@@ -79,16 +79,25 @@ func TestEveryServiceKindMatchesIpvsadm(t *testing.T) {
 		want[s.id+".real_servers.total"] = float64(len(s.realServers))
 		want[s.id+".real_servers.available"] = available
 	}
+	persist := persistConnsOracle(t)
+	if len(persist) == 0 {
+		t.Errorf("ipvsadm --persistent-conn shows no real server of a persistent service")
+	}
+	for k, v := range persist {
+		svc, rs, _ := strings.Cut(k, ".")
+		want[svc+".persistent_conns."+rs] = float64(v)
+	}
 
 	bin := kernel.Bin(t, "mackerel-plugin-proc-net-ip_vs")
-	res := testbin.Run(t, bin, nil, "-max-metrics", "0", "-tempfile", filepath.Join(t.TempDir(), "state"))
+	res := testbin.Run(t, bin, nil, "-max-metrics", "0", "-persistent-conns", "-tempfile", filepath.Join(t.TempDir(), "state"))
 	if res.ExitCode != 0 || res.Stderr != "" {
 		t.Fatalf("exit %d, stderr %q", res.ExitCode, res.Stderr)
 	}
 	got := map[string]float64{}
 	for k, v := range testbin.ValueMap(t, res.Stdout) {
-		// The global rates and the netlink-only keys are compared elsewhere.
-		if id, ok := strings.CutPrefix(k, "proc.net.ip_vs."); ok && !strings.HasPrefix(id, "stats.") && !isTrafficKey(k) {
+		// The global rates and the netlink-only keys but persistent_conns
+		// are compared elsewhere.
+		if id, ok := strings.CutPrefix(k, "proc.net.ip_vs."); ok && !strings.HasPrefix(id, "stats.") && (!isTrafficKey(k) || strings.Contains(k, ".persistent_conns.")) {
 			got[id] = v
 		}
 	}

@@ -1,0 +1,1 @@
+awk '$1=="virtual_server"{nm=$0;if(!sub(/.*#[ \t]*/,"",nm))nm="";sub(/[ \t]+$/,"",nm);f=($2=="fwmark");a=$2;p=$3;if(!f&&a~/:/)a="["a"]";pr="TCP";six=0;d=0}$1=="protocol"&&d==1{pr=$2}$1=="family"&&$2=="inet6"&&d==1{six=1}{d+=gsub(/\{/,"{")-gsub(/\}/,"}")}a!=""&&d==0&&/\}/{print (nm==""?"# NAME":nm)"\t"(f?(six?"FWM6:":"FWM:")p:pr":"a":"p);a=""}' /etc/keepalived/keepalived.conf
