@@ -138,6 +138,23 @@ func tomlCommands(t *testing.T, block string) [][]string {
 // ask the live kernel for the sync daemons (--sync-daemon) need root and
 // a kernel with IPVS: they run with --help appended instead, which still
 // refuses a flag the binary does not know.
+// exampleFiles puts, for a file the README's configs name (such as a
+// service-names file under /etc/mackerel-agent), the fixture that shows
+// it.
+func exampleFiles(args []string) []string {
+	fixtures := map[string]string{
+		"/etc/mackerel-agent/ipvs.names": testbin.Fixture("service-names/lvs-director.names"),
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if f, ok := fixtures[a]; ok {
+			out[i] = f
+		}
+	}
+	return out
+}
+
 func TestREADMEConfigs(t *testing.T) {
 	bins := plugins(t)
 	agent := mackerelAgent(t)
@@ -173,7 +190,7 @@ func TestREADMEConfigs(t *testing.T) {
 					t.Errorf("README.md:%d: command %q does not run one of our binaries from %s", b.line, argv[0], pluginDir)
 					continue
 				}
-				args := argv[1:]
+				args := exampleFiles(argv[1:])
 				live := false
 				for _, a := range args {
 					if strings.TrimLeft(a, "-") == "netns" || strings.TrimLeft(a, "-") == "sync-daemon" {
