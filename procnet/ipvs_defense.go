@@ -135,4 +135,3 @@ func parseDefenseMemory(r io.Reader, name string, pageSize uint64) (uint64, erro
 	}
 	return kB * 1024 / pageSize, nil
 }
-
