@@ -37,6 +37,9 @@ type options struct {
 	// SyncDaemon is "master" or "backup": that IPVS sync daemon must run
 	// (read over generic netlink). Empty means not checked.
 	SyncDaemon string
+	// NoDefense turns off the check of the IPVS defense strategies
+	// (drop_entry, drop_packet, secure_tcp), on by default.
+	NoDefense bool
 	// WarningCapacity and CriticalCapacity are the minimum share, in
 	// percent, of a service's weight in rotation; 0 is off.
 	WarningCapacity, CriticalCapacity float64
@@ -108,6 +111,7 @@ type flagValues struct {
 	StateFile        string   `long:"state-file" value-name:"FILE" description:"where the pools are remembered, to count removed real servers (default: a file per network namespace and procfs root in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)"`
 	Forget           []string `long:"forget" value-name:"ADDR:PORT|SERVICE|all" description:"forget this removed real server or removed service (PROTO:ADDR:PORT, FWM:MARK) (repeatable), or all of them, for good; run it once by hand"`
 	ForgetAfter      string   `long:"forget-after" value-name:"DURATION" default:"7d" description:"forget a real server or service removed longer ago than this, such as 7d, 36h; 0 remembers for ever"`
+	NoDefense        bool     `long:"no-defense" description:"do not check the IPVS defense strategies of sys/net/ipv4/vs (by default CRITICAL while the kernel has set drop_entry, drop_packet or secure_tcp to 2, short of memory, and WARNING while one is 3, always on)"`
 	Version          bool     `long:"version" description:"print the version and exit"`
 
 	// Off by default: --netns refuses a namespace that any user can make.
@@ -139,6 +143,7 @@ func parseOptions(args []string) (options, error) {
 	opts := defaultOptions()
 	opts.ProcfsRoot, opts.SyncDaemon = fv.ProcfsRoot, fv.SyncDaemon
 	opts.NetNSForeignUserNS = fv.NetNSForeignUserNS
+	opts.NoDefense = fv.NoDefense
 	if fv.NetNS != nil {
 		if *fv.NetNS == "" {
 			// "" would read the check's own namespace: never what was meant.
@@ -201,7 +206,9 @@ func parseOptions(args []string) (options, error) {
 // WARNING threshold of 0 is off (no service has fewer than 0), which
 // leaves the warning to --warning-capacity.
 func checkOrder(opts options) error {
-	named := func(flag string, t threshold.Threshold) threshold.Named { return threshold.Named{Flag: flag, Threshold: t} }
+	named := func(flag string, t threshold.Threshold) threshold.Named {
+		return threshold.Named{Flag: flag, Threshold: t}
+	}
 	if opts.Warning.Value != 0 {
 		if err := threshold.CheckOrder(threshold.Below, named("--warning-available", opts.Warning), named("--critical-available", opts.Critical)); err != nil {
 			return err

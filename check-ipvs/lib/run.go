@@ -97,6 +97,13 @@ func run(opts options, env runEnv) *checkers.Checker {
 		st = checkrun.Worst(st, dst)
 		place(dst, dmsg)
 	}
+	if !opts.NoDefense {
+		dst, dmsg := checkDefense(procfs.IPVSDefense, procfs.DefenseMemory)
+		st = checkrun.Worst(st, dst)
+		if dmsg != "" {
+			place(dst, dmsg)
+		}
+	}
 	for _, n := range notes {
 		place(floor, n)
 	}
