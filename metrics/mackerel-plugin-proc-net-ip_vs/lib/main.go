@@ -26,6 +26,8 @@ type options struct {
 	metricout.SourceFlags
 	metricout.Budget
 	realServerTraffic bool
+	// vips gathers the service addresses of the run's walk.
+	vips vipSet
 }
 
 // defaultMaxMetrics is the ip_vs plugin's share of a director's 200 (see
@@ -36,7 +38,7 @@ const defaultMaxMetrics = 85
 
 // minMaxMetrics is the keys printed whatever the table (rates, sync
 // daemons) and other, with its traffic.
-const minMaxMetrics = 5 + 2 + 4 + 5
+const minMaxMetrics = 5 + 2 + directorKeys + 4 + 5
 
 func newFlagSet(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
