@@ -35,7 +35,8 @@ type options struct {
 	// than the check's own (--netns-foreign-userns).
 	NetNSForeignUserNS bool
 	// SyncDaemon is "master" or "backup": that IPVS sync daemon must run
-	// (read over generic netlink). Empty means not checked.
+	// (read over generic netlink); "auto" is master where this host holds
+	// a service address, backup elsewhere. Empty means not checked.
 	SyncDaemon string
 	// NoDefense turns off the check of the IPVS defense strategies
 	// (drop_entry, drop_packet, secure_tcp), on by default.
@@ -105,7 +106,7 @@ type flagValues struct {
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
 	NetNS      *string  `long:"netns" value-name:"NAME|PATH" description:"check the IPVS table of this network namespace: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)"`
 	//lint:ignore SA5008 go-flags takes one choice tag per allowed value
-	SyncDaemon       string   `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
+	SyncDaemon       string   `long:"sync-daemon" choice:"master" choice:"backup" choice:"auto" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root); auto expects master where an interface holds any service address of the table (a keepalived MASTER holds the VIPs), backup elsewhere"`
 	WarningCapacity  string   `long:"warning-capacity" value-name:"N%" description:"WARNING when less than this share of a service's weight is in rotation, a real server out of rotation counting with its last non-zero weight (default: off)"`
 	CriticalCapacity string   `long:"critical-capacity" value-name:"N%" description:"CRITICAL likewise (default: off)"`
 	StateFile        string   `long:"state-file" value-name:"FILE" description:"where the pools are remembered, to count removed real servers (default: a file per network namespace and procfs root in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)"`
