@@ -38,11 +38,12 @@ ip netns exec procnet-dir2 ipvsadm --start-daemon backup --mcast-interface dummy
 // MASTER and BACKUP would.
 func vipsOf(t *testing.T, ns string, held bool) {
 	t.Helper()
-	op := "del"
-	if held {
-		op = "replace"
+	if !held {
+		// flush, unlike del, is not an error when the address is not there.
+		kernel.Sh(t, "ip -n "+ns+" addr flush dev dummy0 to 10.8.0.1/32\nip -n "+ns+" addr flush dev dummy0 to 2001:db8:8::1/128")
+		return
 	}
-	kernel.Sh(t, "ip -n "+ns+" addr "+op+" 10.8.0.1/32 dev dummy0\nip -n "+ns+" addr "+op+" 2001:db8:8::1/128 dev dummy0 nodad 2>/dev/null || ip -n "+ns+" addr "+op+" 2001:db8:8::1/128 dev dummy0")
+	kernel.Sh(t, "ip -n "+ns+" addr replace 10.8.0.1/32 dev dummy0\nip -n "+ns+" addr replace 2001:db8:8::1/128 dev dummy0 nodad")
 }
 
 // kernelHolds is the kernel's own view: how many of the two VIPs ip addr
