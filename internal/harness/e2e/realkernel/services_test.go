@@ -79,6 +79,11 @@ func TestEveryServiceKindMatchesIpvsadm(t *testing.T) {
 		want[s.id+".real_servers.total"] = float64(len(s.realServers))
 		want[s.id+".real_servers.available"] = available
 	}
+	// The director's health, from the kernel's own view: sysctl, ipvsadm
+	// and ip addr.
+	for k, v := range kernelDirectorView(t) {
+		want[k] = v
+	}
 
 	bin := kernel.Bin(t, "mackerel-plugin-proc-net-ip_vs")
 	res := testbin.Run(t, bin, nil, "-max-metrics", "0", "-tempfile", filepath.Join(t.TempDir(), "state"))
