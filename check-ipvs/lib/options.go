@@ -128,7 +128,10 @@ available real servers or, with --warning-capacity/--critical-capacity,
 too little of its weight left, reading net/ip_vs. Removed real servers are
 known from a state file that remembers the pools (one per network
 namespace and procfs root, whatever the thresholds), until they return,
---forget names them, or --forget-after has passed.
+--forget names them, or --forget-after has passed. It is CRITICAL while
+the kernel has set an IPVS defense strategy (sys/net/ipv4/vs drop_entry,
+drop_packet, secure_tcp) to 2, short of memory, and WARNING while one is
+3, always on (--no-defense turns this off).
 
 Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (net/ip_vs missing or
 unreadable, or a wrong flag). Of a verdict's parts the worst wins in the
