@@ -1,7 +1,9 @@
 // Package procnet reads the kernel sources that the plugins of this
 // repository need: IPVS services and statistics (net/ip_vs* or generic
 // netlink), the ARP and neighbour tables (net/arp or rtnetlink), the
-// neighbour-cache statistics and the neighbour table thresholds.
+// neighbour-cache statistics and the neighbour table thresholds, the
+// IPVS defense sysctls (sys/net/ipv4/vs) and the addresses of a
+// namespace's interfaces (rtnetlink RTM_GETADDR).
 //
 // The /proc readers are methods of FS, which is rooted at a procfs root so
 // that tests point it at a fixture tree; each has a parse function over an

@@ -29,3 +29,8 @@ func neighTableIn(_ *NetNS, f Family) (NeighTable, error) {
 
 // IsLive is false outside Linux: there is no procfs of this kernel.
 func (fs FS) IsLive() bool { return false }
+
+// InterfaceAddrs fails outside Linux.
+func (fs FS) InterfaceAddrs() ([]InterfaceAddr, error) {
+	return nil, fmt.Errorf("rtnetlink RTM_GETADDR: %w", errNotLinux)
+}

@@ -36,8 +36,12 @@ type options struct {
 	// than the check's own (--netns-foreign-userns).
 	NetNSForeignUserNS bool
 	// SyncDaemon is "master" or "backup": that IPVS sync daemon must run
-	// (read over generic netlink). Empty means not checked.
+	// (read over generic netlink); "auto" is master where this host holds
+	// a service address, backup elsewhere. Empty means not checked.
 	SyncDaemon string
+	// NoDefense turns off the check of the IPVS defense strategies
+	// (drop_entry, drop_packet, secure_tcp), on by default.
+	NoDefense bool
 	// WarningCapacity and CriticalCapacity are the minimum share, in
 	// percent, of a service's weight in rotation; 0 is off.
 	WarningCapacity, CriticalCapacity float64
@@ -106,12 +110,13 @@ type flagValues struct {
 	ProcfsRoot string   `long:"procfs-root" value-name:"DIR" description:"read DIR/net/ip_vs (default: $HOST_PROC, else /proc)"`
 	NetNS      *string  `long:"netns" value-name:"NAME|PATH" description:"check the IPVS table of this network namespace: a name from ip netns (in /var/run/netns) or a path such as /var/run/docker/netns/ingress_sbox or /proc/PID/ns/net (needs root)"`
 	//lint:ignore SA5008 go-flags takes one choice tag per allowed value
-	SyncDaemon       string   `long:"sync-daemon" choice:"master" choice:"backup" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root)"`
+	SyncDaemon       string   `long:"sync-daemon" choice:"master" choice:"backup" choice:"auto" description:"CRITICAL when this IPVS sync daemon is not running (asked over generic netlink: needs root); auto expects master where an interface holds any service address of the table (a keepalived MASTER holds the VIPs), backup elsewhere"`
 	WarningCapacity  string   `long:"warning-capacity" value-name:"N%" description:"WARNING when less than this share of a service's weight is in rotation, a real server out of rotation counting with its last non-zero weight (default: off)"`
 	CriticalCapacity string   `long:"critical-capacity" value-name:"N%" description:"CRITICAL likewise (default: off)"`
 	StateFile        string   `long:"state-file" value-name:"FILE" description:"where the pools are remembered, to count removed real servers (default: a file per network namespace and procfs root in a directory of this user's own under $MACKEREL_PLUGIN_WORKDIR, else /var/tmp/mackerel-agent where it exists, else the temp dir)"`
 	Forget           []string `long:"forget" value-name:"ADDR:PORT|SERVICE|all" description:"forget this removed real server or removed service (PROTO:ADDR:PORT, FWM:MARK) (repeatable), or all of them, for good; run it once by hand"`
 	ForgetAfter      string   `long:"forget-after" value-name:"DURATION" default:"7d" description:"forget a real server or service removed longer ago than this, such as 7d, 36h; 0 remembers for ever"`
+	NoDefense        bool     `long:"no-defense" description:"do not check the IPVS defense strategies of sys/net/ipv4/vs (by default CRITICAL while the kernel has set drop_entry, drop_packet or secure_tcp to 2, short of memory, and WARNING while one is 3, always on)"`
 	Version          bool     `long:"version" description:"print the version and exit"`
 	ServiceNames     string   `long:"service-names" value-name:"FILE" description:"name services in the message by this file: lines of NAME PROTO:ADDR:PORT, FWM:MARK or FWM6:MARK (IPv6 in brackets), # comments, such as web TCP:10.0.0.4:80 for 'web (TCP 10.0.0.4:80)' (default: none)"`
 
@@ -128,7 +133,10 @@ available real servers or, with --warning-capacity/--critical-capacity,
 too little of its weight left, reading net/ip_vs. Removed real servers are
 known from a state file that remembers the pools (one per network
 namespace and procfs root, whatever the thresholds), until they return,
---forget names them, or --forget-after has passed.
+--forget names them, or --forget-after has passed. It is CRITICAL while
+the kernel has set an IPVS defense strategy (sys/net/ipv4/vs drop_entry,
+drop_packet, secure_tcp) to 2, short of memory, and WARNING while one is
+3, always on (--no-defense turns this off).
 
 Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (net/ip_vs missing or
 unreadable, or a wrong flag). Of a verdict's parts the worst wins in the
@@ -144,6 +152,7 @@ func parseOptions(args []string) (options, error) {
 	opts := defaultOptions()
 	opts.ProcfsRoot, opts.SyncDaemon = fv.ProcfsRoot, fv.SyncDaemon
 	opts.NetNSForeignUserNS = fv.NetNSForeignUserNS
+	opts.NoDefense = fv.NoDefense
 	if fv.NetNS != nil {
 		if *fv.NetNS == "" {
 			// "" would read the check's own namespace: never what was meant.

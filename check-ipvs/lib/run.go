@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -77,6 +78,14 @@ func run(opts options, env runEnv) *checkers.Checker {
 	if err != nil {
 		return checkers.Unknown(err.Error())
 	}
+	vips := map[netip.Addr]bool{}
+	if opts.SyncDaemon == syncDaemonAuto {
+		open := env.openTable
+		if open == nil {
+			open = openTable
+		}
+		env.openTable = recordingVIPs(open, vips)
+	}
 	v, floor, notes, err := evaluateTable(procfs, opts, env)
 	if err != nil {
 		return checkers.Unknown(readFailure(procfs, err))
@@ -94,9 +103,22 @@ func run(opts options, env runEnv) *checkers.Checker {
 	}
 	if opts.SyncDaemon != "" {
 		read := func() ([]procnet.IPVSSyncDaemon, error) { return env.readSyncDaemons(procfs.NetNS()) }
-		dst, dmsg := checkSyncDaemon(opts.SyncDaemon, read)
+		var dst checkers.Status
+		var dmsg string
+		if opts.SyncDaemon == syncDaemonAuto {
+			dst, dmsg = checkSyncDaemonAuto(vips, procfs.InterfaceAddrs, read)
+		} else {
+			dst, dmsg = checkSyncDaemon(opts.SyncDaemon, read)
+		}
 		st = checkrun.Worst(st, dst)
 		place(dst, dmsg)
+	}
+	if !opts.NoDefense {
+		dst, dmsg := checkDefense(procfs.IPVSDefense, procfs.DefenseMemory)
+		st = checkrun.Worst(st, dst)
+		if dmsg != "" {
+			place(dst, dmsg)
+		}
 	}
 	for _, n := range notes {
 		place(floor, n)

@@ -42,6 +42,7 @@ func (p plugin) Prepare() error {
 // netlink, whatever else was printed: what was asked for failed.
 func (p plugin) Collect(w *metricout.Writer) int {
 	fsys := p.opts.FS()
+	p.opts.vips = vipSet{}
 	read := 0
 	servicesRead := false
 	switch t := p.openTable(w, fsys); {
@@ -53,6 +54,10 @@ func (p plugin) Collect(w *metricout.Writer) int {
 		servicesRead = p.collectServices(w, t, nil, nil)
 	}
 	if servicesRead {
+		read++
+		writeVIPs(w, fsys, p.opts.vips)
+	}
+	if writeDefense(w, fsys) {
 		read++
 	}
 	if st, err := fsys.IPVSStats(); err != nil {

@@ -60,6 +60,15 @@ func graphs() map[string]mp.Graphs {
 			{Name: "master", Label: "Master running"},
 			{Name: "backup", Label: "Backup running"},
 		}},
+		"defense": {Label: "IPVS defense strategies in force (1: dropping)", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "drop_entry", Label: "drop_entry"},
+			{Name: "drop_packet", Label: "drop_packet"},
+			{Name: "secure_tcp", Label: "secure_tcp"},
+		}},
+		"vips": {Label: "IPVS service addresses (VIPs)", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
+			{Name: "total", Label: "In the IPVS table"},
+			{Name: "local", Label: "Held by this host"},
+		}},
 		"stats.connections": {Label: "IPVS connections", Unit: metricout.UnitInteger, Metrics: []mp.Metrics{
 			{Name: "conns", Label: "Connections per minute", Diff: true},
 		}},

@@ -31,6 +31,8 @@ type options struct {
 	// serviceNames is -service-names, names the file read into names.
 	serviceNames string
 	names        *ipvsnames.Names
+	// vips gathers the service addresses of the run's walk.
+	vips vipSet
 }
 
 // defaultMaxMetrics is the ip_vs plugin's share of a director's 200 (see
@@ -41,7 +43,7 @@ const defaultMaxMetrics = 85
 
 // minMaxMetrics is the keys printed whatever the table (rates, sync
 // daemons) and other, with its traffic.
-const minMaxMetrics = 5 + 2 + 4 + 5
+const minMaxMetrics = 5 + 2 + directorKeys + 4 + 5
 
 func newFlagSet(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)

@@ -52,12 +52,12 @@ func TestOscillatingDirectorKeepsItsShape(t *testing.T) {
 		args           []string
 		foldedFrom     int // the first run folded
 	}{
-		// 10x4 and one of 1 or 2: 150 or 153 keys, issue 27's director at
-		// the old bound of 150.
-		{"10x4 + 1 of 1-2 real servers, -max-metrics 150", 10, 1, 2, []string{"-max-metrics", "150"}, 1},
+		// 10x4 and one of 1 or 2: 155 or 158 keys (10 global reserved),
+		// issue 27's director at its bound.
+		{"10x4 + 1 of 1-2 real servers, -max-metrics 155", 10, 1, 2, []string{"-max-metrics", "155"}, 1},
 		{"10x4 + 1 of 1-2 real servers, default", 10, 1, 2, nil, 0},
-		// 5x4 and one of 2 or 3: 83 or 86 keys at the default 85.
-		{"5x4 + 1 of 2-3 real servers, default", 5, 2, 3, nil, 1},
+		// 5x4 and one of 1 or 2: 85 or 88 keys at the default 85.
+		{"5x4 + 1 of 1-2 real servers, default", 5, 1, 2, nil, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,12 +32,13 @@ type shape struct {
 }
 
 // globalKeys are the keys printed whatever the services: the five rates
-// of net/ip_vs_stats and, over netlink, the two sync daemons.
+// of net/ip_vs_stats, the director's health (directorKeys) and, over
+// netlink, the two sync daemons.
 func globalKeys(netlink bool) int {
 	if netlink {
-		return 5 + 2
+		return 5 + directorKeys + 2
 	}
-	return 5
+	return 5 + directorKeys
 }
 
 func (sh shape) trafficKeys() int {
@@ -212,6 +213,9 @@ func writeTraffic(w *metricout.Writer, id string, t *procnet.IPVSCounters) {
 // writeServices writes the services that walk gives within -max-metrics:
 // as before the budget when the whole table fits (fold), else summarised.
 func (p plugin) writeServices(w *metricout.Writer, walk serviceWalk, sh shape) bool {
+	if p.opts.vips != nil {
+		walk = p.opts.vips.observing(walk)
+	}
 	budget := p.opts.Budget
 	t := newTable(w, p.opts.names)
 	if budget.Max == 0 {

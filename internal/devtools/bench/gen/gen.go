@@ -49,8 +49,8 @@ var Files = map[string][]string{
 	"check-arp-table": {"net/stat/arp_cache",
 		"sys/net/ipv4/neigh/default/gc_thresh1", "sys/net/ipv4/neigh/default/gc_thresh2", "sys/net/ipv4/neigh/default/gc_thresh3",
 		"sys/kernel/osrelease", "net/arp"},
-	"ip_vs":              {"net/ip_vs", "net/ip_vs_stats"},
-	"check-ipvs":         {"net/ip_vs"},
+	"ip_vs":              {"net/ip_vs", "net/ip_vs_stats", "sys/net/ipv4/vs/drop_entry", "sys/net/ipv4/vs/drop_packet", "sys/net/ipv4/vs/secure_tcp", "sys/net/ipv4/vs/amemthresh"},
+	"check-ipvs":         {"net/ip_vs", "sys/net/ipv4/vs/drop_entry", "sys/net/ipv4/vs/drop_packet", "sys/net/ipv4/vs/secure_tcp", "sys/net/ipv4/vs/amemthresh"},
 	"ip_vs_stats_percpu": {"net/ip_vs_stats_percpu"},
 }
 
@@ -70,6 +70,11 @@ func Write(root string, sz Sizes) (Stats, error) {
 	w.text("sys/kernel/osrelease", sz.KernelRelease+"\n")
 	w.file("net/ip_vs", func(b *bufio.Writer) { st.Services, st.RealServers, st.Weight0 = ipvs(b, sz.Services, sz.RealPerSvc) })
 	w.file("net/ip_vs_stats", ipvsStats)
+	// The IPVS defense sysctls, at the kernel's defaults.
+	for _, f := range []string{"drop_entry", "drop_packet", "secure_tcp"} {
+		w.text("sys/net/ipv4/vs/"+f, "0\n")
+	}
+	w.text("sys/net/ipv4/vs/amemthresh", "1024\n")
 	w.file("net/ip_vs_stats_percpu", func(b *bufio.Writer) { perCPU(b, sz.PerCPURows) })
 	return st, w.err
 }

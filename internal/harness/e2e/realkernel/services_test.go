@@ -87,6 +87,11 @@ func TestEveryServiceKindMatchesIpvsadm(t *testing.T) {
 		svc, rs, _ := strings.Cut(k, ".")
 		want[svc+".persistent_conns."+rs] = float64(v)
 	}
+	// The director's health, from the kernel's own view: sysctl, ipvsadm
+	// and ip addr.
+	for k, v := range kernelDirectorView(t) {
+		want[k] = v
+	}
 
 	bin := kernel.Bin(t, "mackerel-plugin-proc-net-ip_vs")
 	res := testbin.Run(t, bin, nil, "-max-metrics", "0", "-persistent-conns", "-tempfile", filepath.Join(t.TempDir(), "state"))
