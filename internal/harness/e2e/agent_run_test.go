@@ -158,6 +158,7 @@ var wantGraphs = map[string]wantGraph{
 	"custom.proc.net.ip_vs.#.packets_out":                   {"integer", "custom.proc.net.ip_vs.#.packets_out.*"},
 	"custom.proc.net.ip_vs.#.bytes_in":                      {"bytes", "custom.proc.net.ip_vs.#.bytes_in.*"},
 	"custom.proc.net.ip_vs.#.bytes_out":                     {"bytes", "custom.proc.net.ip_vs.#.bytes_out.*"},
+	"custom.proc.net.ip_vs.#.persistent_conns":              {"integer", "custom.proc.net.ip_vs.#.persistent_conns.*"},
 	"custom.proc.net.ip_vs.sync_daemon":                     {"integer", "custom.proc.net.ip_vs.sync_daemon.master custom.proc.net.ip_vs.sync_daemon.backup"},
 	"custom.proc.net.ip_vs.defense":                         {"integer", "custom.proc.net.ip_vs.defense.drop_entry custom.proc.net.ip_vs.defense.drop_packet custom.proc.net.ip_vs.defense.secure_tcp"},
 	"custom.proc.net.ip_vs.vips":                            {"integer", "custom.proc.net.ip_vs.vips.total custom.proc.net.ip_vs.vips.local"},
