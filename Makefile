@@ -89,7 +89,7 @@ test-kernels: kernels
 # arm64, on the fixture trees as internal/harness/testbin runs them; and
 # the parsers' and decoders' unit tests compiled for arm64. Tests that
 # need the live kernel's netlink skip there (QEMU does not translate it).
-ARM64_UNIT := ./procnet/ ./internal/metricout/ ./internal/checkrun/ ./internal/threshold/ ./internal/statefile/
+ARM64_UNIT := ./procnet/ ./internal/metricout/ ./internal/checkrun/ ./internal/threshold/ ./internal/statefile/ ./internal/ipvsnames/
 test-arm64:
 	PROCNET_TESTBIN_GOARCH=arm64 $(GO) test -count=1 ./check-arp-table/... ./check-ipvs/... ./metrics/...
 	GOARCH=arm64 PROCNET_EMULATED=qemu-aarch64-static $(GO) test -count=1 -exec qemu-aarch64-static $(ARM64_UNIT)

@@ -57,6 +57,7 @@ func TestOpenNetNSErrors(t *testing.T) {
 // paths, keeps global files as they are, and reads the same table as
 // the process's own /proc/net. A fixture root has no namespace.
 func TestFSInNetNS(t *testing.T) {
+	testbin.SkipEmulated(t)
 	if os.Geteuid() != 0 {
 		t.Skip("entering a network namespace, even the own one, needs CAP_SYS_ADMIN")
 	}

@@ -52,6 +52,7 @@ func TestOpenNetNSPlants(t *testing.T) {
 // namespace of its own (as any user can, unshare -Urn) is refused, unless
 // ForeignUserNS says it may be read; the process's own is read.
 func TestOpenNetNSOfAnotherUserNS(t *testing.T) {
+	testbin.SkipEmulated(t)
 	pid := testbin.UserNSSleeper(t)
 	spec := "/proc/" + strconv.Itoa(pid) + "/ns/net"
 	_, err := openNetNS(spec, NetNSOptions{})
