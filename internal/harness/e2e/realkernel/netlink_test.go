@@ -137,12 +137,13 @@ ipvsadm -A --sctp-service 10.0.0.1:3868 -s rr
 ipvsadm -a --sctp-service 10.0.0.1:3868 -r 10.0.1.6:3868 -m -w 1
 `
 
-// flows are the connections each service gets per round.
-var flows = map[string]func(t *testing.T, i int){
-	"TCP_10_0_0_1_80":    func(t *testing.T, i int) { tcpRequest(t, "tcp4", "10.0.0.1:80", 0, i) },
-	"UDP_10_0_0_1_53":    func(t *testing.T, i int) { udpRequest(t, "10.0.0.1:53", i) },
-	"TCP_2001_db8__1_80": func(t *testing.T, i int) { tcpRequest(t, "tcp6", "[2001:db8::1]:80", 0, i) },
-	"FWM_7":              func(t *testing.T, i int) { tcpRequest(t, "tcp4", "10.0.0.5:8081", 7, i) },
+// flows are the connections each service gets per round; each returns
+// how many it made (see request).
+var flows = map[string]func(t *testing.T, i int) int{
+	"TCP_10_0_0_1_80":    func(t *testing.T, i int) int { return tcpRequest(t, "tcp4", "10.0.0.1:80", 0, i) },
+	"UDP_10_0_0_1_53":    func(t *testing.T, i int) int { return udpRequest(t, "10.0.0.1:53", i) },
+	"TCP_2001_db8__1_80": func(t *testing.T, i int) int { return tcpRequest(t, "tcp6", "[2001:db8::1]:80", 0, i) },
+	"FWM_7":              func(t *testing.T, i int) int { return tcpRequest(t, "tcp4", "10.0.0.5:8081", 7, i) },
 	"SCTP_10_0_0_1_3868": nil, // no SCTP client here: its rates must be 0
 }
 
@@ -168,9 +169,28 @@ func startTrafficServers(t *testing.T) {
 	}()
 }
 
+// request makes one request with attempt, each on a new connection (a new
+// IPVS connection): an answer lost under the emulated CPU (seen once in
+// bullseye's kernel: a TCP request unanswered for 13 minutes) is asked
+// again, at most twice, instead of hanging the whole boot. It returns how
+// many connections it made, which is what ipvsadm counts.
+func request(t *testing.T, what string, attempt func() error) int {
+	t.Helper()
+	for made := 1; ; made++ {
+		err := attempt()
+		if err == nil {
+			return made
+		}
+		if made == 3 {
+			t.Fatalf("%s: %v (3 connections)", what, err)
+		}
+		t.Logf("%s: %v; asked again on a new connection", what, err)
+	}
+}
+
 // tcpRequest makes one request through a VIP, its packets marked with
 // mark when not 0 (SO_MARK: what an FWM service matches).
-func tcpRequest(t *testing.T, network, addr string, mark int, i int) {
+func tcpRequest(t *testing.T, network, addr string, mark int, i int) int {
 	t.Helper()
 	d := net.Dialer{Timeout: 5 * time.Second}
 	if mark != 0 {
@@ -182,33 +202,40 @@ func tcpRequest(t *testing.T, network, addr string, mark int, i int) {
 			return serr
 		}
 	}
-	c, err := d.Dial(network, addr)
-	if err != nil {
-		t.Fatalf("request %d to %s: %v", i, addr, err)
-	}
-	defer c.Close()
-	fmt.Fprintf(c, "request %d\n", i)
-	if answer, err := bufio.NewReader(c).ReadString('\n'); err != nil || answer != fmt.Sprintf("echo request %d\n", i) {
-		t.Fatalf("request %d to %s: answer %q, %v", i, addr, answer, err)
-	}
+	return request(t, fmt.Sprintf("request %d to %s", i, addr), func() error {
+		c, err := d.Dial(network, addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		fmt.Fprintf(c, "request %d\n", i)
+		if answer, err := bufio.NewReader(c).ReadString('\n'); err != nil || answer != fmt.Sprintf("echo request %d\n", i) {
+			return fmt.Errorf("answer %q, %v", answer, err)
+		}
+		return nil
+	})
 }
 
 // udpRequest sends one datagram from a socket of its own (a new IPVS
 // connection each) and reads the answer.
-func udpRequest(t *testing.T, addr string, i int) {
+func udpRequest(t *testing.T, addr string, i int) int {
 	t.Helper()
-	c, err := net.Dial("udp4", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	fmt.Fprintf(c, "datagram %d", i)
-	buf := make([]byte, 512)
-	n, err := c.Read(buf)
-	if err != nil || string(buf[:n]) != fmt.Sprintf("echo datagram %d", i) {
-		t.Fatalf("datagram %d to %s: answer %q, %v", i, addr, buf[:n], err)
-	}
+	return request(t, fmt.Sprintf("datagram %d to %s", i, addr), func() error {
+		c, err := net.Dial("udp4", addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		fmt.Fprintf(c, "datagram %d", i)
+		buf := make([]byte, 512)
+		n, err := c.Read(buf)
+		if err != nil || string(buf[:n]) != fmt.Sprintf("echo datagram %d", i) {
+			return fmt.Errorf("answer %q, %v", buf[:n], err)
+		}
+		return nil
+	})
 }
 
 // serviceTotals reads ipvsadm's counters by service id, and its real
@@ -265,15 +292,17 @@ func TestPerServiceTrafficEqualsIpvsadmDeltas(t *testing.T) {
 	dir := t.TempDir()
 	svcState, rsState := filepath.Join(dir, "svc"), filepath.Join(dir, "rs")
 	want := map[string]uint64{}
+	var made map[string]uint64 // by the last round
 	round := func(n int) {
+		made = map[string]uint64{}
 		for id, flow := range flows {
 			if flow == nil {
 				continue
 			}
 			for i := range n {
-				flow(t, i)
+				made[id] += uint64(flow(t, i))
 			}
-			want[id] += uint64(n)
+			want[id] += made[id]
 		}
 		awaitConns(t, want)
 	}
@@ -304,8 +333,8 @@ func TestPerServiceTrafficEqualsIpvsadmDeltas(t *testing.T) {
 					t.Errorf("%s: %s = %v (printed: %v), want %v (ipvsadm grew by %d)", r.what, k, got, ok, w, delta)
 				}
 			}
-			if flows[id] != nil && i == 0 && delta != 3 {
-				t.Errorf("%s: ipvsadm counted %d new connections, want 3", id, delta)
+			if flows[id] != nil && i == 0 && (delta != made[id] || delta < 3) {
+				t.Errorf("%s: ipvsadm counted %d new connections, want the %d made (3 requests)", id, delta, made[id])
 			}
 		}
 	}

@@ -57,6 +57,8 @@ func connectFrom(cpu, n int) error {
 			if err != nil {
 				return fmt.Errorf("CPU %d, connection %d: %w", cpu, i, err)
 			}
+			// A lost answer fails this test, never hangs the boot (request).
+			c.SetDeadline(time.Now().Add(10 * time.Second))
 			fmt.Fprintf(c, "cpu %d request %d\n", cpu, i)
 			answer, err := bufio.NewReader(c).ReadString('\n')
 			c.Close()

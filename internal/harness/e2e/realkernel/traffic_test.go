@@ -53,6 +53,8 @@ func connect(t *testing.T, n int) {
 		if err != nil {
 			t.Fatalf("connection %d through the VIP: %v", i, err)
 		}
+		// A lost answer fails this test, never hangs the boot (request).
+		c.SetDeadline(time.Now().Add(10 * time.Second))
 		fmt.Fprintf(c, "request %d\n", i)
 		answer, err := bufio.NewReader(c).ReadString('\n')
 		c.Close()
