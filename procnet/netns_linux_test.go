@@ -110,16 +110,7 @@ func TestFSInNetNS(t *testing.T) {
 // thread the runtime then runs goroutines on is still in the process's
 // own namespace. As root only (the namespace is made with ip netns).
 func TestNetNSThreadsNeverReturn(t *testing.T) {
-	other := testbin.NewNetNS(t)
-	ns, err := openNetNS(other.Name, NetNSOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ns.Close()
-	own, err := os.Readlink("/proc/self/ns/net")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, own := openOtherNetNS(t)
 	if own == ns.ID() {
 		t.Fatalf("the test namespace is the process's own: %s", own)
 	}
@@ -164,16 +155,7 @@ func TestNetNSThreadsNeverReturn(t *testing.T) {
 // the process's namespace. The main thread is stood in for by the first
 // thread asked. As root only.
 func TestNetNSDoOnTheMainThread(t *testing.T) {
-	other := testbin.NewNetNS(t)
-	ns, err := openNetNS(other.Name, NetNSOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ns.Close()
-	own, err := os.Readlink("/proc/self/ns/net")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, own := openOtherNetNS(t)
 	real := onMainThread
 	defer func() { onMainThread = real }()
 	standIn := 0
@@ -197,4 +179,20 @@ func TestNetNSDoOnTheMainThread(t *testing.T) {
 	if inside != ns.ID() || standInNS != own || standIn == 0 {
 		t.Errorf("fn ran in %s (want %s); the stand-in main thread %d was in %s (want %s)", inside, ns.ID(), standIn, standInNS, own)
 	}
+}
+
+// openOtherNetNS opens a namespace made for the test (closed when it
+// ends) and returns it with the identity of the process's own.
+func openOtherNetNS(t *testing.T) (ns *NetNS, own string) {
+	t.Helper()
+	ns, err := openNetNS(testbin.NewNetNS(t).Name, NetNSOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ns.Close() })
+	own, err = os.Readlink("/proc/self/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ns, own
 }
